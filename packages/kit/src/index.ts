@@ -1,0 +1,35 @@
+export { type ServeSettings, readServeSettings, SERVE_CLI_OPTIONS, SERVE_CLI_USAGE } from './cli-options.js';
+export {
+  defineTool,
+  registerTools,
+  SUBJECT_META_KEY,
+  type ToolContext,
+  type ToolDefinition,
+  type ToolHints,
+  toolErrorResult,
+} from './define-tool.js';
+export { isToolError, KitError, ToolError } from './errors.js';
+export {
+  allowedHostnamesFor,
+  checkRequestOrigin,
+  hostnameOfHostHeader,
+  isLoopbackHost,
+  LOOPBACK_HOSTNAMES,
+} from './http-guards.js';
+export {
+  createLogger,
+  isLogLevel,
+  LOG_LEVELS,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  REDACTED_PATHS,
+} from './logger.js';
+export { type RunningServer, type RunServerOptions, runServer } from './run-server.js';
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  type HttpServerHandle,
+  type ServeHttpOptions,
+  serveHttp,
+} from './serve-http.js';
+export { isTokenMatch, loadToken } from './token.js';

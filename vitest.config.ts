@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// One project per package so `vitest --project <name>` runs a slice; tests import built dist of
+// sibling packages, so `tsc -b` runs before vitest (see the root `test` script).
+export default defineConfig({
+  test: {
+    projects: [
+      'packages/*/vitest.config.ts',
+      'servers/*/vitest.config.ts',
+      'coordinator/vitest.config.ts',
+      'test/vitest.config.ts',
+    ],
+  },
+});
