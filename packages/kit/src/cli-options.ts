@@ -52,27 +52,59 @@ export function readServeSettings(values: ServeValues): ServeSettings {
     throw new KitError('E_USAGE', 'Pass either --stdio or --http, not both.');
   }
   const port = parseInteger(values.port, '--port', 0, 0, 65_535);
-  const maxBodyBytes = parseInteger(values['max-body-bytes'], '--max-body-bytes', DEFAULT_MAX_BODY_BYTES, 1, 2 ** 31);
+  const maxBodyBytes = parseInteger(
+    values['max-body-bytes'],
+    '--max-body-bytes',
+    DEFAULT_MAX_BODY_BYTES,
+    1,
+    2 ** 31,
+  );
   const logLevel = values['log-level'];
   if (logLevel !== undefined && !isLogLevel(logLevel)) {
-    throw new KitError('E_USAGE', `--log-level must be one of fatal, error, warn, info, debug, trace, silent; got ${String(logLevel)}.`);
+    throw new KitError(
+      'E_USAGE',
+      `--log-level must be one of fatal, error, warn, info, debug, trace, silent; got ${String(logLevel)}.`,
+    );
   }
   return {
     transport: values.http === true ? 'http' : 'stdio',
-    host: typeof values.host === 'string' ? values.host : '127.0.0.1',
+    host: readHost(values.host),
     port,
     tokenFile: typeof values['token-file'] === 'string' ? values['token-file'] : undefined,
-    allowedHosts: Array.isArray(values['allowed-host']) ? values['allowed-host'].map(String) : [],
+    allowedHosts: readList(values['allowed-host']),
     maxBodyBytes,
     logLevel,
   };
 }
 
-function parseInteger(value: unknown, flag: string, fallback: number, minimum: number, maximum: number): number {
+function readList(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return items.map(String).filter((item) => item.trim() !== '');
+}
+
+function readHost(value: unknown): string {
+  if (value === undefined) return '127.0.0.1';
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new KitError('E_USAGE', '--host takes an address to bind, for example 127.0.0.1.');
+  }
+  return value.trim();
+}
+
+function parseInteger(
+  value: unknown,
+  flag: string,
+  fallback: number,
+  minimum: number,
+  maximum: number,
+): number {
   if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < minimum || number > maximum) {
-    throw new KitError('E_USAGE', `${flag} takes a whole number from ${minimum} to ${maximum}; got ${String(value)}.`);
+  // Digits only: Number() would also accept '', ' ', '0x1f' and '1e3', which are typos here.
+  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(number) || number < minimum || number > maximum) {
+    throw new KitError(
+      'E_USAGE',
+      `${flag} takes a whole number from ${minimum} to ${maximum}; got ${String(value)}.`,
+    );
   }
   return number;
 }

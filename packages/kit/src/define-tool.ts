@@ -27,7 +27,10 @@ export interface ToolContext {
 }
 
 /** A tool definition: schemas, hints and a handler that returns structured output. */
-export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output extends z.ZodObject = z.ZodObject> {
+export interface ToolDefinition<
+  Input extends z.ZodObject = z.ZodObject,
+  Output extends z.ZodObject = z.ZodObject,
+> {
   /** snake_case verb_noun name. */
   name: string;
   title: string;
@@ -69,7 +72,10 @@ export function toolErrorResult(message: string, code?: string): CallToolResult 
 
 /**
  * Registers tool definitions on an SDK server. A {@link ToolError} thrown by a handler becomes an
- * `isError` result; any other error propagates as a protocol fault.
+ * `isError` result whose text is `CODE: message`. Any other error is rethrown to the SDK, which
+ * also reports it as an `isError` result carrying the error's message (so keep secrets out of
+ * error messages); only failures outside the handler (unknown tool, invalid input) are protocol
+ * level.
  */
 export function registerTools(server: McpServer, tools: readonly ToolDefinition[]): void {
   for (const tool of tools) {

@@ -28,6 +28,8 @@ export class ToolError extends KitError {
 export function isToolError(value: unknown): value is ToolError {
   return (
     value instanceof ToolError ||
-    (value instanceof Error && value.name === 'ToolError' && typeof (value as { code?: unknown }).code === 'string')
+    (value instanceof Error &&
+      value.name === 'ToolError' &&
+      typeof (value as { code?: unknown }).code === 'string')
   );
 }

@@ -1,4 +1,4 @@
-export { type ServeSettings, readServeSettings, SERVE_CLI_OPTIONS, SERVE_CLI_USAGE } from './cli-options.js';
+export { readServeSettings, SERVE_CLI_OPTIONS, SERVE_CLI_USAGE, type ServeSettings } from './cli-options.js';
 export {
   defineTool,
   registerTools,
@@ -15,6 +15,7 @@ export {
   hostnameOfHostHeader,
   isLoopbackHost,
   LOOPBACK_HOSTNAMES,
+  normalizeHostname,
 } from './http-guards.js';
 export {
   createLogger,

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 /** Log levels accepted by `--log-level` and `MESHWORK_LOG_LEVEL`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -21,25 +21,34 @@ export interface LoggerOptions {
  * our own logs (tokens, headers, env maps); callers must still avoid logging raw secrets in messages.
  */
 export const REDACTED_PATHS = [
-  'token',
-  'apiKey',
-  'api_key',
-  'password',
-  'secret',
-  'authorization',
-  '*.token',
-  '*.apiKey',
-  '*.api_key',
-  '*.password',
-  '*.secret',
-  '*.authorization',
+  ...secretKeyPaths(''),
+  ...secretKeyPaths('*.'),
   'headers.authorization',
+  'headers.cookie',
   'headers["x-api-key"]',
   '*.headers.authorization',
+  '*.headers.cookie',
   '*.headers["x-api-key"]',
   'env.*',
   '*.env.*',
 ];
+
+/** Key names that hold secrets wherever they appear at the top level or one level down. */
+function secretKeyPaths(prefix: string): string[] {
+  return [
+    'token',
+    'accessToken',
+    'access_token',
+    'refreshToken',
+    'refresh_token',
+    'apiKey',
+    'api_key',
+    'password',
+    'secret',
+    'authorization',
+    'cookie',
+  ].map((key) => `${prefix}${key}`);
+}
 
 /** True when `value` names a level pino understands. */
 export function isLogLevel(value: unknown): value is LogLevel {

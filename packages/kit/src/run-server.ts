@@ -84,7 +84,6 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
       } catch (error) {
         logger.warn({ err: error }, 'error while releasing resources');
       }
-      if (settings.transport === 'http') process.stdin.pause();
       resolveClosed(reason);
       return reason;
     })();

@@ -39,7 +39,10 @@ export interface HttpServerHandle {
  * Serves a server factory over Streamable HTTP for both protocol eras: 2026-07-28 requests go to
  * the modern handler, 2025-era requests to a stateless instance from the same factory.
  */
-export async function serveHttp(factory: McpServerFactory, options: ServeHttpOptions): Promise<HttpServerHandle> {
+export async function serveHttp(
+  factory: McpServerFactory,
+  options: ServeHttpOptions,
+): Promise<HttpServerHandle> {
   const host = options.host ?? '127.0.0.1';
   const path = options.path ?? '/mcp';
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -68,19 +71,29 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
       return sendJsonError(response, 403, -32000, `Forbidden: ${refusal}.`);
     }
     const url = new URL(request.url ?? '/', 'http://placeholder');
-    if (url.pathname !== path) return sendJsonError(response, 404, -32601, `Not found: the MCP endpoint is ${path}.`);
+    if (url.pathname !== path) {
+      return sendJsonError(response, 404, -32601, `Not found: the MCP endpoint is ${path}.`);
+    }
     if (token) {
-      const header = request.headers.authorization ?? '';
-      const presented = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
-      if (!presented || !isTokenMatch(presented, token)) {
-        response.setHeader('WWW-Authenticate', 'Bearer realm="meshwork", error="invalid_token"');
+      const presented = bearerTokenOf(request.headers.authorization);
+      if (presented === undefined || !isTokenMatch(presented, token)) {
+        // RFC 6750 section 3: no error code when the request carried no credentials at all.
+        const challenge = presented === undefined ? '' : ', error="invalid_token"';
+        response.setHeader('WWW-Authenticate', `Bearer realm="meshwork"${challenge}`);
+        logger.warn(
+          { method: request.method, credentials: presented === undefined ? 'none' : 'wrong' },
+          'unauthorized request',
+        );
         return sendJsonError(response, 401, -32001, 'Unauthorized: send Authorization: Bearer <token>.');
       }
     }
     const declaredLength = Number(request.headers['content-length'] ?? 0);
     if (declaredLength > maxBodyBytes) {
+      // Close rather than drain: the client would otherwise keep uploading a body we will not read.
+      response.setHeader('connection', 'close');
       return sendJsonError(response, 413, -32000, `Request body over the ${maxBodyBytes}-byte limit.`);
     }
+    // Chunked bodies have no declared length; the adapter counts them and answers 413 itself.
     await nodeHandler(request, response);
   };
 
@@ -92,12 +105,25 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) =>
-      reject(new KitError('E_LISTEN', `Cannot listen on ${host}:${options.port ?? 0}.`, { cause: error })),
-    );
-    server.listen(options.port ?? 0, host, () => resolve());
+    const onListenError = (error: Error) =>
+      reject(new KitError('E_LISTEN', `Cannot listen on ${host}:${options.port ?? 0}.`, { cause: error }));
+    server.once('error', onListenError);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', onListenError);
+      resolve();
+    });
   });
+  server.on('error', (error) => logger.error({ err: error }, 'http server error'));
   const address = server.address() as AddressInfo;
+  if (!token && !isLoopbackHost(address.address)) {
+    // A name like `localhost` can resolve to a routable address; judge what we actually bound.
+    await new Promise((resolve) => server.close(resolve));
+    await mcpHandler.close();
+    throw new KitError(
+      'E_INSECURE_BIND',
+      `Refusing to serve on ${address.address} (from --host ${host}) without a bearer token. Pass --token-file <file> or set MESHWORK_TOKEN, or bind to 127.0.0.1.`,
+    );
+  }
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = new URL(`http://${urlHost}:${address.port}${path}`);
   return {
@@ -110,6 +136,12 @@ export async function serveHttp(factory: McpServerFactory, options: ServeHttpOpt
       await mcpHandler.close();
     },
   };
+}
+
+/** The credentials of an `Authorization: Bearer <token>` header (scheme case-insensitive), if any. */
+function bearerTokenOf(header: string | undefined): string | undefined {
+  const match = /^bearer[ \t]+(\S.*)$/i.exec(header?.trim() ?? '');
+  return match?.[1]?.trim();
 }
 
 function sendJsonError(response: ServerResponse, status: number, code: number, message: string): void {
