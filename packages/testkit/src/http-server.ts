@@ -1,6 +1,6 @@
-import { Client, type ClientOptions, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { Client, type ClientOptions, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { pickEnvironment } from './spawn-server.js';
 
 /** Options for {@link startHttpServer}. */

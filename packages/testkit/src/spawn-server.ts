@@ -1,6 +1,6 @@
+import { PassThrough } from 'node:stream';
 import { Client, type ClientOptions } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { PassThrough } from 'node:stream';
 
 /** Options for {@link spawnStdioServer}. */
 export interface SpawnStdioServerOptions {
