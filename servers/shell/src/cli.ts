@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+import { readFileSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  createLogger,
+  readServeSettings,
+  runServer,
+  SERVE_CLI_OPTIONS,
+  SERVE_CLI_USAGE,
+} from '@meshwork/kit';
+import { ShellError } from './errors.js';
+import { scrubEnvironment } from './policy/environment.js';
+import { createPolicy } from './policy/policy.js';
+import { createProcessTable } from './process/process-table.js';
+import { createSandboxConfig, findExecutable, type SandboxConfig } from './process/sandbox.js';
+import { createSpillDirectory } from './process/spill-directory.js';
+import type { ShellRuntime } from './runtime.js';
+import { createShellServer } from './server.js';
+
+const USAGE = `Usage: meshwork-shell [options]
+
+A policy-checked shell MCP server. Each command line is parsed with a real bash grammar; every simple
+command in it must be allowed on its own, and anything that cannot be resolved is refused.
+
+Policy:
+  --allow <glob>          allow commands matching the glob, e.g. 'npm test *' (repeatable)
+  --deny <glob>           deny commands matching the glob; deny beats allow (repeatable)
+  --ask <glob>            refuse with "needs approval" (repeatable)
+  --policy <file>         JSON file {"allow": [...], "deny": [...], "ask": [...], "roots": [...]}
+                          With no rules, a read-only set is allowed: ls, cat, head, tail, wc, grep,
+                          find (no -exec/-delete), git status/log/diff/show, pwd, echo.
+  --root <dir>            commands run and write inside this directory (repeatable; default: cwd)
+  --pass-env <NAME>       pass this variable through even if it looks secret (repeatable)
+  --sandbox               run commands in bubblewrap, writable only in the roots; fails if bwrap is missing
+
+Limits:
+  --timeout-ms <n>        default command timeout (default 120000)
+  --max-timeout-ms <n>    largest timeout a call may ask for (default 3600000)
+  --max-output-bytes <n>  bytes of stdout and of stderr returned inline (default 32768)
+  --max-processes <n>     background processes running at once (default 8)
+  --kill-grace-ms <n>     time between SIGTERM and SIGKILL (default 2000)
+  --output-dir <dir>      where full outputs are saved (default: a temp directory, removed on exit)
+
+${SERVE_CLI_USAGE}`;
+
+const OPTIONS = {
+  ...SERVE_CLI_OPTIONS,
+  allow: { type: 'string', multiple: true },
+  deny: { type: 'string', multiple: true },
+  ask: { type: 'string', multiple: true },
+  policy: { type: 'string' },
+  root: { type: 'string', multiple: true },
+  'pass-env': { type: 'string', multiple: true },
+  sandbox: { type: 'boolean' },
+  'timeout-ms': { type: 'string' },
+  'max-timeout-ms': { type: 'string' },
+  'max-output-bytes': { type: 'string' },
+  'max-processes': { type: 'string' },
+  'kill-grace-ms': { type: 'string' },
+  'output-dir': { type: 'string' },
+} as const;
+
+interface PolicyFile {
+  allow?: string[];
+  deny?: string[];
+  ask?: string[];
+  roots?: string[];
+}
+
+function readPolicyFile(path: string): PolicyFile {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ShellError('E_USAGE', `Cannot read --policy ${path}: ${(error as Error).message}`);
+  }
+  const file = parsed as Record<string, unknown>;
+  for (const key of ['allow', 'deny', 'ask', 'roots']) {
+    const value = file[key];
+    if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) {
+      throw new ShellError('E_USAGE', `--policy ${path}: "${key}" must be an array of strings.`);
+    }
+  }
+  return file as PolicyFile;
+}
+
+function integer(value: string | undefined, flag: string, fallback: number, minimum: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < minimum)
+    throw new ShellError('E_USAGE', `${flag} takes a whole number ≥ ${minimum}; got ${value}.`);
+  return number;
+}
+
+function findShell(pathValue: string | undefined): string {
+  for (const candidate of ['/bin/bash', '/usr/bin/bash']) {
+    try {
+      return realpathSync(candidate);
+    } catch {
+      // try the next one
+    }
+  }
+  const found = findExecutable('bash', pathValue);
+  if (!found)
+    throw new ShellError('E_NO_BASH', 'bash was not found; meshwork-shell runs command lines with bash.');
+  return found;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: OPTIONS, allowPositionals: false });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (values.version) {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    process.stdout.write(`${manifest.version}\n`);
+    return 0;
+  }
+  const settings = readServeSettings(values);
+  const logger = createLogger({ name: 'meshwork-shell', level: settings.logLevel });
+  const file = values.policy ? readPolicyFile(values.policy) : {};
+  const rootInputs = [...(file.roots ?? []), ...(values.root ?? [])];
+  const roots = (rootInputs.length > 0 ? rootInputs : [process.cwd()]).map((root) => {
+    try {
+      return realpathSync(resolve(root));
+    } catch {
+      throw new ShellError('E_USAGE', `--root ${root} does not exist.`);
+    }
+  });
+  const environment = scrubEnvironment(process.env, values['pass-env'] ?? []);
+  const policy = createPolicy({
+    allow: [...(file.allow ?? []), ...(values.allow ?? [])],
+    deny: [...(file.deny ?? []), ...(values.deny ?? [])],
+    ask: [...(file.ask ?? []), ...(values.ask ?? [])],
+    roots,
+    home: environment.HOME,
+  });
+  const sandbox: SandboxConfig | undefined = values.sandbox
+    ? createSandboxConfig(process.env.PATH, roots)
+    : undefined;
+  const killGraceMs = integer(values['kill-grace-ms'], '--kill-grace-ms', 2000, 0);
+  const processes = createProcessTable({
+    settings: { shellPath: findShell(process.env.PATH), sandbox, killGraceMs },
+    spill: createSpillDirectory(values['output-dir']),
+    maxProcesses: integer(values['max-processes'], '--max-processes', 8, 1),
+  });
+  const maxTimeoutMs = integer(values['max-timeout-ms'], '--max-timeout-ms', 3_600_000, 1);
+  const runtime: ShellRuntime = {
+    policy,
+    processes,
+    environment,
+    defaultTimeoutMs: Math.min(integer(values['timeout-ms'], '--timeout-ms', 120_000, 1), maxTimeoutMs),
+    maxTimeoutMs,
+    maxOutputBytes: integer(values['max-output-bytes'], '--max-output-bytes', 32_768, 2),
+    sandboxed: sandbox !== undefined,
+    logger,
+  };
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  const running = await runServer({
+    settings,
+    logger,
+    factory: () => createShellServer({ runtime, version: manifest.version }).server,
+    onShutdown: () => processes.close(),
+  });
+  logger.info(
+    { roots, rules: policy.rules.length, defaultSet: policy.defaultSet, sandbox: sandbox !== undefined },
+    'shell server ready',
+  );
+  await running.closed;
+  return 0;
+}
+
+try {
+  process.exit(await main());
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`meshwork-shell: ${message}\n`);
+  process.exit((error as { code?: unknown }).code === 'E_USAGE' ? 2 : 1);
+}

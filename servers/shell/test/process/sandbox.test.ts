@@ -1,0 +1,64 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTempDir, type SpawnedStdioServer, spawnStdioServer, type TempDir } from '@meshwork/testkit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findExecutable } from '../../src/process/sandbox.js';
+import { BIN, groupMembers, structured } from '../helpers.js';
+
+const hasBwrap = findExecutable('bwrap', process.env.PATH) !== undefined;
+
+// The no-bwrap path is tested in cli.test.ts; this runs where bubblewrap is installed.
+describe.skipIf(!hasBwrap)('--sandbox with bubblewrap', () => {
+  let root: TempDir;
+  let outside: string;
+  let server: SpawnedStdioServer;
+  beforeEach(async () => {
+    root = await createTempDir();
+    // Outside the roots and outside /tmp (the sandbox gives commands a private /tmp).
+    outside = mkdtempSync(join(existsSync('/var/tmp') ? '/var/tmp' : tmpdir(), 'meshwork-outside-'));
+    server = await spawnStdioServer({
+      bin: BIN,
+      args: [
+        '--sandbox',
+        '--root',
+        root.path,
+        '--allow',
+        'sh *',
+        '--allow',
+        'sh -c *',
+        '--kill-grace-ms',
+        '500',
+      ],
+      cwd: root.path,
+    });
+  });
+  afterEach(async () => {
+    await server.close();
+    await root.remove();
+    rmSync(outside, { recursive: true, force: true });
+  });
+
+  it('lets an allowed program write inside the roots only', async () => {
+    // The policy cannot see inside a script; the sandbox is what stops its write outside the roots.
+    writeFileSync(join(root.path, 'w.sh'), `touch inside; touch ${join(outside, 'escaped')}; echo done`);
+    const output = structured(
+      await server.client.callTool({ name: 'run_command', arguments: { command: 'sh w.sh' } }),
+    );
+    expect(output.stdout).toBe('done\n');
+    expect(String(output.stderr)).toContain('Read-only file system');
+    expect(existsSync(join(root.path, 'inside'))).toBe(true);
+    expect(existsSync(join(outside, 'escaped'))).toBe(false);
+  });
+
+  it('still ends the whole group on timeout', async () => {
+    const output = structured(
+      await server.client.callTool({
+        name: 'run_command',
+        arguments: { command: "sh -c 'sleep 100 & sleep 100'", timeout_ms: 500 },
+      }),
+    );
+    expect(output.timed_out).toBe(true);
+    expect(groupMembers(output.pid as number)).toEqual([]);
+  });
+});
