@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import {
+  createLogger,
+  readServeSettings,
+  runServer,
+  SERVE_CLI_OPTIONS,
+  SERVE_CLI_USAGE,
+} from '@meshwork/kit';
+import { createDenyMatcher } from './sandbox/deny.js';
+import { resolveOperatorRoots } from './sandbox/roots.js';
+import { DEFAULT_MAX_READ_BYTES, Sandbox } from './sandbox/sandbox.js';
+import { createFilesystemServer } from './server.js';
+
+const USAGE = `Usage: meshwork-fs [flags] <root>...
+
+Serves the given directories (and everything below them) over MCP. Paths outside them, and
+paths matching --deny, are refused. MCP client roots can only narrow the served roots.
+
+Sandbox:
+  --read-only             turn off write_file, edit_file, create_directory and move_file (not even listed)
+  --deny <glob>           refuse matching paths (repeatable), e.g. '**/.env' or '.git/**'; relative to each
+                          root, or absolute when it starts with /
+  --max-read-bytes <n>    largest file read whole (default ${DEFAULT_MAX_READ_BYTES})
+
+${SERVE_CLI_USAGE}`;
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    options: {
+      ...SERVE_CLI_OPTIONS,
+      'read-only': { type: 'boolean' },
+      deny: { type: 'string', multiple: true },
+      'max-read-bytes': { type: 'string' },
+    },
+    allowPositionals: true,
+  });
+  const packageJson = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`${packageJson.version}\n`);
+    return 0;
+  }
+  const settings = readServeSettings(values);
+  const logger = createLogger({ name: 'meshwork-fs', level: settings.logLevel });
+  const maxReadBytes =
+    values['max-read-bytes'] === undefined ? DEFAULT_MAX_READ_BYTES : Number(values['max-read-bytes']);
+  if (!Number.isInteger(maxReadBytes) || maxReadBytes < 1) {
+    throw new Error(`--max-read-bytes takes a positive whole number; got ${values['max-read-bytes']}.`);
+  }
+  const { roots, warnings } = await resolveOperatorRoots(positionals);
+  for (const warning of warnings) logger.warn(warning);
+  const sandbox = new Sandbox({ roots, deny: createDenyMatcher(values.deny ?? []), maxReadBytes });
+  const readOnly = values['read-only'] === true;
+  const running = await runServer({
+    settings,
+    logger,
+    factory: () => createFilesystemServer({ sandbox, readOnly, logger, version: packageJson.version }).server,
+  });
+  logger.info({ roots: sandbox.rootPaths, readOnly, deny: sandbox.deny.patterns }, 'meshwork-fs started');
+  await running.closed;
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`meshwork-fs: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { createDenyMatcher } from '../../dist/index.js';
+
+describe('createDenyMatcher', () => {
+  const deny = createDenyMatcher(['**/.env', '.git/**', 'secrets', '/srv/root/private/**']);
+
+  it('matches relative globs at any depth', () => {
+    expect(deny.isDenied('.env', '/srv/root/.env')).toBe(true);
+    expect(deny.isDenied('app/config/.env', '/srv/root/app/config/.env')).toBe(true);
+    expect(deny.isDenied('app/.env.example', '/srv/root/app/.env.example')).toBe(false);
+  });
+
+  it('denies a whole subtree when a directory matches', () => {
+    expect(deny.isDenied('.git', '/srv/root/.git')).toBe(true);
+    expect(deny.isDenied('.git/config', '/srv/root/.git/config')).toBe(true);
+    expect(deny.isDenied('secrets/key.pem', '/srv/root/secrets/key.pem')).toBe(true);
+    expect(deny.matchesEntry('secrets/key.pem', '/srv/root/secrets/key.pem')).toBe(false);
+  });
+
+  it('matches absolute globs against the real path', () => {
+    expect(deny.isDenied('private/a.txt', '/srv/root/private/a.txt')).toBe(true);
+    expect(deny.isDenied('public/a.txt', '/srv/root/public/a.txt')).toBe(false);
+  });
+
+  it('never denies the root itself through a relative glob', () => {
+    expect(createDenyMatcher(['**']).isDenied('', '/srv/root')).toBe(false);
+  });
+
+  it('denies nothing without patterns', () => {
+    expect(createDenyMatcher([]).isDenied('.env', '/srv/root/.env')).toBe(false);
+  });
+});
