@@ -1,0 +1,231 @@
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { type Profile, parseProfile } from '@meshwork/permissions';
+import { ConfigError, messageOf } from '../errors.js';
+import { loadAgents } from './agents.js';
+import { meshworkFileSchema, serverEntrySchema } from './schema.js';
+import { detectServerKind } from './server-kind.js';
+import type { MeshworkConfig, ModelSettings, ServerConfig } from './types.js';
+
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /** Where to look for meshwork.json (and the base of a relative `configPath`). */
+  cwd: string;
+  /** An explicit config file; it must exist. */
+  configPath?: string;
+  /** The project directory; default: the config file's directory. */
+  projectDir?: string;
+}
+
+/** Default model when neither the config nor the agent names one. */
+export const DEFAULT_MODEL = 'claude-sonnet-4-6';
+
+/** List prices, USD per million tokens (prefix match on the model name). */
+export const DEFAULT_PRICES: ModelSettings['prices'] = {
+  'claude-opus-4-1': { input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75 },
+  'claude-opus-4-5': { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 },
+  'claude-opus-4': { input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75 },
+  'claude-sonnet-4': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
+  'claude-3-7-sonnet': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
+  'claude-haiku-4-5': { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
+  'claude-3-5-haiku': { input: 0.8, output: 4, cacheRead: 0.08, cacheWrite: 1 },
+};
+
+function issueField(path: readonly PropertyKey[]): string {
+  return (
+    path
+      .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
+      .join('') || '(root)'
+  );
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function parseServer(file: string, name: string, value: unknown): ServerConfig {
+  const parsed = serverEntrySchema.safeParse(value);
+  if (!parsed.success) {
+    const hasCommand = typeof value === 'object' && value !== null && 'command' in value;
+    const hasUrl = typeof value === 'object' && value !== null && 'url' in value;
+    const issue =
+      parsed.error.issues.find((candidate) => candidate.code !== 'invalid_union') ?? parsed.error.issues[0];
+    const detail =
+      !hasCommand && !hasUrl
+        ? 'expected {"command": "...", "args": [...]} (stdio) or {"url": "http://..."} (HTTP)'
+        : issue?.code === 'invalid_union'
+          ? 'expected a stdio entry {command, args?, env?, cwd?} or an HTTP entry {url, headers?}'
+          : `${issueField(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`;
+    throw new ConfigError(file, `mcpServers.${name}`, detail);
+  }
+  const entry = parsed.data;
+  if ('command' in entry) {
+    const args = entry.args ?? [];
+    const server: ServerConfig = {
+      name,
+      transport: 'stdio',
+      command: entry.command,
+      args,
+      env: entry.env ?? {},
+      headers: {},
+      kind: entry.meshwork?.kind ?? detectServerKind(entry.command, args),
+    };
+    if (entry.cwd !== undefined) server.cwd = entry.cwd;
+    return server;
+  }
+  return {
+    name,
+    transport: 'http',
+    url: entry.url,
+    args: [],
+    env: {},
+    headers: entry.headers ?? {},
+    kind: entry.meshwork?.kind ?? 'other',
+  };
+}
+
+/**
+ * Loads meshwork.json (from `configPath`, else `<cwd>/meshwork.json`, else defaults with no
+ * servers) and the agents it points at. Every problem is a {@link ConfigError} naming the file,
+ * the field and what was expected.
+ */
+export async function loadConfig(options: LoadConfigOptions): Promise<MeshworkConfig> {
+  const cwd = resolve(options.cwd);
+  let path: string | undefined;
+  if (options.configPath !== undefined) {
+    path = resolve(cwd, options.configPath);
+    if (!(await exists(path)))
+      throw new ConfigError(
+        path,
+        '(file)',
+        'expected a readable meshwork.json here; the file does not exist',
+      );
+  } else if (await exists(join(cwd, 'meshwork.json'))) {
+    path = join(cwd, 'meshwork.json');
+  }
+  let raw: unknown = {};
+  if (path !== undefined) {
+    const text = await readFile(path, 'utf8');
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw new ConfigError(path, '(file)', `expected valid JSON (${messageOf(error)})`);
+    }
+  }
+  const file = path ?? join(cwd, 'meshwork.json');
+  const parsed = meshworkFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issueField(issue?.path ?? []);
+    const message =
+      issue?.code === 'unrecognized_keys'
+        ? `unknown field(s) ${issue.keys.join(', ')}`
+        : (issue?.message ?? 'invalid');
+    throw new ConfigError(file, field, message);
+  }
+  const data = parsed.data;
+  const dir = path === undefined ? cwd : dirname(path);
+  const projectDir = resolve(options.projectDir ?? dir);
+
+  const servers: Record<string, ServerConfig> = {};
+  for (const [name, value] of Object.entries(data.mcpServers ?? {}))
+    servers[name] = parseServer(file, name, value);
+
+  const profiles: Record<string, Profile> = {};
+  for (const [name, value] of Object.entries(data.profiles ?? {})) {
+    try {
+      profiles[name] = parseProfile(value, `${file}: profiles.${name}`);
+    } catch (error) {
+      throw new ConfigError(
+        file,
+        `profiles.${name}`,
+        messageOf(error).replace(`${file}: profiles.${name}: `, ''),
+        { cause: error },
+      );
+    }
+    for (const server of profiles[name]?.servers ?? []) {
+      if (!/[*?]/.test(server) && servers[server] === undefined) {
+        throw new ConfigError(
+          file,
+          `profiles.${name}.servers`,
+          `expected names from mcpServers; "${server}" is not configured`,
+        );
+      }
+    }
+  }
+
+  const fsServer = Object.values(servers).find((server) => server.kind === 'filesystem')?.name;
+  const shellServer = Object.values(servers).find((server) => server.kind === 'shell')?.name;
+  const agentDirs = [...(data.agents ?? []), '.meshwork/agents', '.claude/agents'].map((entry) =>
+    resolve(dir, entry),
+  );
+  const agents = await loadAgents({
+    directories: [...new Set(agentDirs)],
+    ...(fsServer ? { fsServer } : {}),
+    ...(shellServer ? { shellServer } : {}),
+  });
+  for (const agent of Object.values(agents)) {
+    if (agent.profile !== undefined && profiles[agent.profile] === undefined) {
+      throw new ConfigError(
+        agent.source,
+        'profile',
+        `expected a profile defined in ${file} profiles; "${agent.profile}" is not (known: ${Object.keys(profiles).join(', ') || 'none'})`,
+      );
+    }
+  }
+
+  const modelData = typeof data.model === 'string' ? { name: data.model } : (data.model ?? {});
+  const model: ModelSettings = {
+    name: modelData.name ?? DEFAULT_MODEL,
+    maxTokens: ('maxTokens' in modelData ? modelData.maxTokens : undefined) ?? 8192,
+    maxRetries: ('maxRetries' in modelData ? modelData.maxRetries : undefined) ?? 5,
+    prices: { ...DEFAULT_PRICES, ...('prices' in modelData ? modelData.prices : {}) },
+  };
+
+  if (data.lead?.profile !== undefined && profiles[data.lead.profile] === undefined) {
+    throw new ConfigError(
+      file,
+      'lead.profile',
+      `expected a profile name from profiles; "${data.lead.profile}" is not defined`,
+    );
+  }
+  const memoryServer =
+    data.memory?.server ?? Object.values(servers).find((server) => server.kind === 'memory')?.name;
+  if (data.memory?.server !== undefined && servers[data.memory.server] === undefined) {
+    throw new ConfigError(
+      file,
+      'memory.server',
+      `expected a name from mcpServers; "${data.memory.server}" is not configured`,
+    );
+  }
+  const concurrency = data.concurrency ?? data.lead?.concurrency ?? 4;
+  const config: MeshworkConfig = {
+    dir,
+    projectDir,
+    servers,
+    profiles,
+    agents,
+    agentDirs,
+    model,
+    budgets: { ...data.budgets },
+    lead: {
+      maxTurns: data.lead?.maxTurns ?? 20,
+      maxDepth: data.lead?.maxDepth ?? 2,
+      concurrency,
+      ...(data.lead?.model ? { model: data.lead.model } : {}),
+      ...(data.lead?.profile ? { profile: data.lead.profile } : {}),
+      ...(data.lead?.prompt ? { prompt: data.lead.prompt } : {}),
+    },
+    runsDir: resolve(projectDir, data.runsDir ?? '.meshwork/runs'),
+    toolResultMaxChars: data.toolResultMaxChars ?? 20_000,
+    concurrency,
+  };
+  if (path !== undefined) config.path = path;
+  if (memoryServer !== undefined) config.memoryServer = memoryServer;
+  if (data.offline?.script !== undefined) config.offlineScript = resolve(dir, data.offline.script);
+  return config;
+}

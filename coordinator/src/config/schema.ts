@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+const serverKind = z.enum(['filesystem', 'shell', 'memory']);
+
+/** `meshwork` block of a server entry: tells the pool how to turn a profile's sandbox into flags. */
+export const serverMeshworkSchema = z.strictObject({
+  kind: serverKind.optional(),
+});
+
+const stringRecord = z.record(z.string(), z.string());
+
+/** A stdio server entry, as in `.mcp.json`. */
+export const stdioServerSchema = z.object({
+  type: z.literal('stdio').optional(),
+  command: z.string().min(1, 'expected a non-empty command'),
+  args: z.array(z.string()).optional(),
+  env: stringRecord.optional(),
+  cwd: z.string().optional(),
+  meshwork: serverMeshworkSchema.optional(),
+});
+
+/** A Streamable HTTP server entry, as in `.mcp.json`. */
+export const httpServerSchema = z.object({
+  type: z.enum(['http', 'streamable-http', 'sse']).optional(),
+  url: z.string().url('expected an http(s) URL'),
+  headers: stringRecord.optional(),
+  meshwork: serverMeshworkSchema.optional(),
+});
+
+/** One `mcpServers` entry: stdio (`command`) or HTTP (`url`). */
+export const serverEntrySchema = z.union([stdioServerSchema, httpServerSchema]);
+
+/** USD per million tokens. */
+export const priceSchema = z.strictObject({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cacheRead: z.number().nonnegative().optional(),
+  cacheWrite: z.number().nonnegative().optional(),
+});
+
+/** `model`: a model name, or defaults plus a price table. */
+export const modelSchema = z.union([
+  z.string().min(1),
+  z.strictObject({
+    name: z.string().min(1).optional(),
+    maxTokens: z.number().int().positive().optional(),
+    prices: z.record(z.string(), priceSchema).optional(),
+    maxRetries: z.number().int().min(0).max(10).optional(),
+  }),
+]);
+
+/** Run-wide limits; a subagent draws from what its parent has left. */
+export const budgetsSchema = z.strictObject({
+  maxTurns: z.number().int().positive().optional(),
+  maxTokens: z.number().int().positive().optional(),
+  maxCostUsd: z.number().nonnegative().optional(),
+  maxSeconds: z.number().positive().optional(),
+  maxToolCalls: z.number().int().positive().optional(),
+});
+
+/** `lead`: the agent behind `meshwork run "<task>"`. */
+export const leadSchema = z.strictObject({
+  model: z.string().min(1).optional(),
+  profile: z.string().min(1).optional(),
+  maxTurns: z.number().int().positive().optional(),
+  maxDepth: z.number().int().min(1).max(8).optional(),
+  concurrency: z.number().int().min(1).max(64).optional(),
+  prompt: z.string().optional(),
+});
+
+/** The whole meshwork.json (unknown top-level sections such as `daemon` belong to other readers). */
+export const meshworkFileSchema = z.object({
+  $schema: z.string().optional(),
+  mcpServers: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), z.unknown()).optional(),
+  profiles: z.record(z.string().min(1), z.unknown()).optional(),
+  agents: z.array(z.string().min(1)).optional(),
+  model: modelSchema.optional(),
+  budgets: budgetsSchema.optional(),
+  lead: leadSchema.optional(),
+  memory: z.strictObject({ server: z.string().min(1).optional() }).optional(),
+  runsDir: z.string().min(1).optional(),
+  toolResultMaxChars: z.number().int().min(200).optional(),
+  concurrency: z.number().int().min(1).max(64).optional(),
+  offline: z.strictObject({ script: z.string().min(1) }).optional(),
+});
+
+/** A raw server entry after validation. */
+export type ServerEntry = z.infer<typeof serverEntrySchema>;
+/** Price of a model, USD per million tokens. */
+export type ModelPrice = z.infer<typeof priceSchema>;
+/** Run budgets as configured. */
+export type BudgetsConfig = z.infer<typeof budgetsSchema>;

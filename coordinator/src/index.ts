@@ -1,0 +1,58 @@
+export { type LoadAgentsOptions, loadAgents, parseAgentDefinition } from './config/agents.js';
+export { DEFAULT_MODEL, DEFAULT_PRICES, type LoadConfigOptions, loadConfig } from './config/load-config.js';
+export { detectServerKind } from './config/server-kind.js';
+export type {
+  AgentDefinition,
+  Budgets,
+  JsonSchema,
+  LeadSettings,
+  MeshworkConfig,
+  ModelSettings,
+  ServerConfig,
+  ServerKind,
+} from './config/types.js';
+export {
+  type Coordinator,
+  type CoordinatorOptions,
+  createCoordinator,
+  type PlanItem,
+  type RunRequest,
+} from './coordinator.js';
+export { ConfigError, CoordinatorError, isCoordinatorError } from './errors.js';
+export { type AccessPolicy, createAccessPolicy } from './mesh/access-policy.js';
+export { createGate, type Gate, type GateCall, type GateVerdict } from './mesh/gate.js';
+export { type SandboxedArgs, sandboxArgs } from './mesh/sandbox-args.js';
+export type { LaunchSpec, ServerConnection, ToolCallOutcome } from './mesh/server-connection.js';
+export {
+  createServerPool,
+  type PooledServer,
+  type ServerPool,
+  type ServerPoolOptions,
+} from './mesh/server-pool.js';
+export { type BoundTool, buildToolView, type ToolView, toolNameFor } from './mesh/tool-view.js';
+export { createWriteLeases, type LeaseConflict, type WriteLeases } from './mesh/write-leases.js';
+export {
+  createModelClient,
+  type ModelAccess,
+  type ModelClient,
+  type ModelClientOptions,
+} from './model/model-client.js';
+export { type OfflineModelServer, startOfflineModelServer } from './model/offline-model-server.js';
+export { loadOfflineScript, type OfflineScript } from './model/offline-script.js';
+export { costOf, type TokenUsage } from './model/pricing.js';
+export { mergeRunReport, runStatusOf } from './report/merge.js';
+export { parseFinalAnswer, validateJson } from './report/structured-output.js';
+export type {
+  AgentReport,
+  AgentStatus,
+  DeniedCall,
+  FileTouched,
+  RunReport,
+  RunStatus,
+  RunTotals,
+  SummaryLine,
+} from './report/types.js';
+export { type BudgetPool, createBudgetPool } from './runtime/budget.js';
+export type { RunEvent, RunEventListener } from './runtime/events.js';
+export type { LocalTool, RunContext } from './runtime/run-context.js';
+export { runSubagent, type SubagentRequest } from './runtime/subagent.js';

@@ -1,0 +1,275 @@
+import type { Readable } from 'node:stream';
+import { Client, StreamableHTTPClientTransport, type Tool } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import type { Logger } from 'pino';
+import { CoordinatorError, messageOf } from '../errors.js';
+
+/** How to start (or reach) one server, fully expanded. */
+export interface LaunchSpec {
+  /** The configured server name. */
+  server: string;
+  transport: 'stdio' | 'http';
+  command?: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd?: string;
+  url?: string;
+  headers: Record<string, string>;
+}
+
+/** A tool call's outcome as the coordinator uses it. */
+export interface ToolCallOutcome {
+  text: string;
+  isError: boolean;
+  structuredContent?: Record<string, unknown>;
+}
+
+/** One live (or restartable) client connection to a server. */
+export interface ServerConnection {
+  readonly key: string;
+  readonly spec: LaunchSpec;
+  /** Lists the server's tools (cached per process lifetime); connects (or restarts) when needed. */
+  tools(): Promise<Tool[]>;
+  /**
+   * Calls a tool. A server that dies during the call yields an `isError` outcome saying so (the
+   * server is restarted on the next use); only an abort rejects.
+   */
+  call(
+    tool: string,
+    args: Record<string, unknown>,
+    options?: { signal?: AbortSignal; timeoutMs?: number },
+  ): Promise<ToolCallOutcome>;
+  /** One MCP ping round trip, in ms (connects first when needed). */
+  ping(): Promise<number>;
+  /** The server process id (stdio), while connected. */
+  pid(): number | undefined;
+  /** How many times a process was started (or an HTTP session opened). */
+  starts(): number;
+  /** The last stderr output (bounded), for diagnostics. */
+  stderrTail(): string;
+  close(): Promise<void>;
+}
+
+/** Environment variables passed to stdio servers besides the entry's own `env` (never API keys). */
+const INHERITED_ENV = [
+  'PATH',
+  'HOME',
+  'TMPDIR',
+  'TMP',
+  'TEMP',
+  'LANG',
+  'LC_ALL',
+  'USER',
+  'SHELL',
+  'SYSTEMROOT',
+  'TERM',
+  'MESHWORK_LOG_LEVEL',
+];
+
+function inheritedEnvironment(): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const key of INHERITED_ENV) {
+    const value = process.env[key];
+    if (value !== undefined) environment[key] = value;
+  }
+  environment.MESHWORK_LOG_LEVEL ??= 'warn';
+  return environment;
+}
+
+function textOf(content: unknown): string {
+  if (!Array.isArray(content)) return '';
+  return content
+    .map(
+      (block: { type?: string; text?: string; resource?: { uri?: string; text?: string }; uri?: string }) => {
+        if (block.type === 'text') return block.text ?? '';
+        if (block.type === 'resource')
+          return block.resource?.text ?? `[resource ${block.resource?.uri ?? ''}]`;
+        if (block.type === 'resource_link') return `[resource link ${block.uri ?? ''}]`;
+        return `[${block.type ?? 'unknown'} content]`;
+      },
+    )
+    .join('\n');
+}
+
+/** Options of {@link createServerConnection}. */
+export interface ServerConnectionOptions {
+  key: string;
+  spec: LaunchSpec;
+  logger?: Logger;
+  /** Called when a started server goes away unexpectedly. */
+  onExit?: (connection: ServerConnection, detail: string) => void;
+  /** Called each time a process is started. */
+  onStart?: (connection: ServerConnection, pid: number | undefined) => void;
+  /** Starts allowed over the connection's life (first start included); default 6. */
+  maxStarts?: number;
+}
+
+interface Live {
+  client: Client;
+  transport: StdioClientTransport | StreamableHTTPClientTransport;
+  closed: Promise<string>;
+  tools?: Tool[];
+  dead: boolean;
+}
+
+/**
+ * A lazily started, self-restarting client connection. Nothing starts until the first `tools()`
+ * or `call()`. When the server dies, in-flight calls resolve to clean `isError` outcomes and the
+ * next use starts a fresh process.
+ */
+export function createServerConnection(options: ServerConnectionOptions): ServerConnection {
+  const { spec, logger } = options;
+  const maxStarts = options.maxStarts ?? 6;
+  let live: Live | undefined;
+  let connecting: Promise<Live> | undefined;
+  let startCount = 0;
+  let closing = false;
+  let stderr = '';
+
+  async function connect(): Promise<Live> {
+    if (closing)
+      throw new CoordinatorError('E_SERVER_CLOSED', `The ${spec.server} server connection is closed.`);
+    if (startCount >= maxStarts) {
+      throw new CoordinatorError(
+        'E_SERVER_DEAD',
+        `The ${spec.server} server died ${startCount} times; it is not restarted again in this run.`,
+      );
+    }
+    startCount += 1;
+    const client = new Client({ name: 'meshwork-coordinator', version: '0.1.0' });
+    let transport: StdioClientTransport | StreamableHTTPClientTransport;
+    if (spec.transport === 'stdio') {
+      const command = spec.command === 'node' ? process.execPath : (spec.command as string);
+      transport = new StdioClientTransport({
+        command,
+        args: spec.args,
+        env: { ...inheritedEnvironment(), ...spec.env },
+        stderr: 'pipe',
+        ...(spec.cwd ? { cwd: spec.cwd } : {}),
+      });
+      (transport.stderr as Readable | null)?.on('data', (chunk: Buffer) => {
+        stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+      });
+    } else {
+      transport = new StreamableHTTPClientTransport(new URL(spec.url as string), {
+        requestInit: { headers: spec.headers },
+      });
+    }
+    let markClosed: (detail: string) => void = () => {};
+    const closed = new Promise<string>((resolve) => {
+      markClosed = resolve;
+    });
+    const state: Live = { client, transport, closed, dead: false };
+    client.onclose = () => {
+      state.dead = true;
+      const detail = stderr.trim().split('\n').slice(-3).join(' | ');
+      markClosed(detail);
+      if (!closing) {
+        logger?.warn({ server: spec.server, key: options.key }, 'server connection closed');
+        options.onExit?.(connection, detail);
+      }
+    };
+    try {
+      await client.connect(transport);
+    } catch (error) {
+      await client.close().catch(() => {});
+      throw new CoordinatorError(
+        'E_SERVER_START',
+        `Cannot start the ${spec.server} server (${spec.transport === 'stdio' ? [spec.command, ...spec.args].join(' ') : spec.url}): ${messageOf(error)}${stderr ? `; stderr: ${stderr.trim().slice(-500)}` : ''}`,
+        { cause: error },
+      );
+    }
+    options.onStart?.(
+      connection,
+      transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined,
+    );
+    return state;
+  }
+
+  async function ensure(): Promise<Live> {
+    if (live && !live.dead) return live;
+    connecting ??= connect().finally(() => {
+      connecting = undefined;
+    });
+    live = await connecting;
+    return live;
+  }
+
+  const connection: ServerConnection = {
+    key: options.key,
+    spec,
+    async tools() {
+      const state = await ensure();
+      if (state.tools) return state.tools;
+      const tools: Tool[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await state.client.listTools(cursor === undefined ? {} : { cursor });
+        tools.push(...page.tools);
+        cursor = page.nextCursor;
+      } while (cursor);
+      state.tools = tools;
+      return tools;
+    },
+    async call(tool, args, callOptions = {}) {
+      let state: Live;
+      try {
+        state = await ensure();
+      } catch (error) {
+        return { text: `E_SERVER_UNAVAILABLE: ${messageOf(error)}`, isError: true };
+      }
+      const died = state.closed.then((detail) => ({ died: true as const, detail }));
+      try {
+        const outcome = await Promise.race([
+          state.client.callTool(
+            { name: tool, arguments: args },
+            {
+              ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+              timeout: callOptions.timeoutMs ?? 600_000,
+            },
+          ),
+          died,
+        ]);
+        if ('died' in outcome) {
+          return {
+            text: `E_SERVER_DIED: the ${spec.server} server stopped while running ${tool}${outcome.detail ? ` (${outcome.detail})` : ''}. It will be restarted on the next call; the call may or may not have taken effect, so check before retrying.`,
+            isError: true,
+          };
+        }
+        const result: ToolCallOutcome = { text: textOf(outcome.content), isError: outcome.isError === true };
+        if (outcome.structuredContent && typeof outcome.structuredContent === 'object') {
+          result.structuredContent = outcome.structuredContent as Record<string, unknown>;
+          if (result.text === '') result.text = JSON.stringify(outcome.structuredContent);
+        }
+        return result;
+      } catch (error) {
+        if (callOptions.signal?.aborted) throw error;
+        if (state.dead) {
+          return {
+            text: `E_SERVER_DIED: the ${spec.server} server stopped while running ${tool}. It will be restarted on the next call; the call may or may not have taken effect, so check before retrying.`,
+            isError: true,
+          };
+        }
+        return { text: `E_TOOL_FAILED: ${spec.server}:${tool} failed: ${messageOf(error)}`, isError: true };
+      }
+    },
+    async ping() {
+      const state = await ensure();
+      const started = performance.now();
+      await state.client.ping();
+      return performance.now() - started;
+    },
+    pid() {
+      if (!live || live.dead || !(live.transport instanceof StdioClientTransport)) return undefined;
+      return live.transport.pid ?? undefined;
+    },
+    starts: () => startCount,
+    stderrTail: () => stderr,
+    async close() {
+      closing = true;
+      const state = live ?? (connecting ? await connecting.catch(() => undefined) : undefined);
+      if (state && !state.dead) await state.client.close().catch(() => {});
+    },
+  };
+  return connection;
+}

@@ -1,0 +1,109 @@
+import Anthropic from '@anthropic-ai/sdk';
+import type { Message, MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages';
+import { CoordinatorError, messageOf } from '../errors.js';
+import { backoffMs, type RetryReason, retryAfterMs, retryReasonOf } from './retry-policy.js';
+
+/** Where the model lives. Without `apiKey` and `baseURL` the SDK's own env handling applies. */
+export interface ModelAccess {
+  apiKey?: string;
+  baseURL?: string;
+  /** True when serving the bundled offline script (no model is called). */
+  offline?: boolean;
+}
+
+/** A retry about to happen. */
+export interface RetryInfo {
+  attempt: number;
+  reason: RetryReason;
+  delayMs: number;
+  message: string;
+}
+
+/** Options of one model call. */
+export interface ModelCallOptions {
+  signal?: AbortSignal;
+  /** Extra request headers (the coordinator tags requests with the agent name). */
+  headers?: Record<string, string>;
+  onRetry?: (info: RetryInfo) => void;
+  /** Streamed text, as it arrives. */
+  onText?: (delta: string) => void;
+}
+
+/** Parameters of one call (always streamed). */
+export type ModelRequest = Omit<MessageCreateParamsBase, 'stream'>;
+
+/** A streaming Messages API client with retries. */
+export interface ModelClient {
+  /** Streams one reply and returns the final message. Retries 429/529/5xx/connection/broken streams. */
+  create(request: ModelRequest, options?: ModelCallOptions): Promise<Message>;
+}
+
+/** Options of {@link createModelClient}. */
+export interface ModelClientOptions extends ModelAccess {
+  /** Retries after the first attempt (default 5). */
+  maxRetries?: number;
+  /** Per-attempt timeout in ms (default 10 minutes). */
+  timeoutMs?: number;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Creates the client. The SDK's own retries are off: this client retries every attempt itself so
+ * that a stream broken mid-message is retried like a 529, and each retry is reported.
+ */
+export function createModelClient(options: ModelClientOptions = {}): ModelClient {
+  const maxRetries = options.maxRetries ?? 5;
+  const anthropic = new Anthropic({
+    maxRetries: 0,
+    timeout: options.timeoutMs ?? 600_000,
+    ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
+    ...(options.baseURL !== undefined ? { baseURL: options.baseURL } : {}),
+  });
+  return {
+    async create(request, callOptions = {}) {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          const stream = anthropic.messages.stream(
+            request as Parameters<typeof anthropic.messages.stream>[0],
+            {
+              ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+              ...(callOptions.headers ? { headers: callOptions.headers } : {}),
+            },
+          );
+          if (callOptions.onText) stream.on('text', callOptions.onText);
+          return await stream.finalMessage();
+        } catch (error) {
+          if (callOptions.signal?.aborted) throw callOptions.signal.reason ?? error;
+          const reason = retryReasonOf(error);
+          if (reason === undefined || attempt >= maxRetries) {
+            throw new CoordinatorError(
+              reason === undefined ? 'E_MODEL' : 'E_MODEL_RETRIES',
+              `The model call failed${reason === undefined ? '' : ` after ${attempt + 1} attempts`}: ${messageOf(error)}`,
+              { cause: error },
+            );
+          }
+          const delayMs = backoffMs(attempt, retryAfterMs(error));
+          callOptions.onRetry?.({ attempt: attempt + 1, reason, delayMs, message: messageOf(error) });
+          await sleep(delayMs, callOptions.signal);
+        }
+      }
+    },
+  };
+}

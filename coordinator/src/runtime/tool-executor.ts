@@ -1,0 +1,162 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { Gate } from '../mesh/gate.js';
+import type { BoundTool } from '../mesh/tool-view.js';
+import type { DeniedCall, FileTouched } from '../report/types.js';
+import type { LocalTool, RunContext } from './run-context.js';
+import { safeName } from './transcript.js';
+
+/** What executing one tool_use block produced. */
+export interface ToolExecution {
+  text: string;
+  isError: boolean;
+  /** Time spent in the server round trip (or the local tool), ms; the gate is not included. */
+  durationMs: number;
+}
+
+/** Per-agent bookkeeping the executor fills in. */
+export interface ExecutorRecord {
+  files: Map<string, FileTouched>;
+  memoryTopics: Set<string>;
+  denied: DeniedCall[];
+  toolCalls: number;
+}
+
+/** Options of {@link createToolExecutor}. */
+export interface ToolExecutorOptions {
+  run: RunContext;
+  agentId: string;
+  agent: string;
+  tools: BoundTool[];
+  localTools: LocalTool[];
+  gate: Gate;
+  record: ExecutorRecord;
+  maxChars: number;
+}
+
+/** Runs tool calls through the gate, records their effects and cuts oversized results. */
+export function createToolExecutor(options: ToolExecutorOptions) {
+  const { run, agentId, agent, record } = options;
+  const byName = new Map(options.tools.map((tool) => [tool.name, tool]));
+  const locals = new Map(options.localTools.map((tool) => [tool.name, tool]));
+
+  async function cut(text: string, toolUseId: string): Promise<string> {
+    if (text.length <= options.maxChars) return text;
+    const file = join(run.runDir, 'results', safeName(agentId), `${safeName(toolUseId)}.txt`);
+    await mkdir(join(run.runDir, 'results', safeName(agentId)), { recursive: true });
+    await writeFile(file, text);
+    const shown = text.slice(0, options.maxChars);
+    return `${shown}\n\n[meshwork: result cut at ${options.maxChars} of ${text.length} characters. The full result is saved at ${relative(run.projectDir, file) || file} (transcript entry tool_use_id ${toolUseId}); call the tool again with a narrower range (offset/limit, a smaller path or pattern) to read the rest.]`;
+  }
+
+  return async function execute(
+    name: string,
+    input: Record<string, unknown>,
+    toolUseId: string,
+    signal: AbortSignal,
+  ): Promise<ToolExecution> {
+    const started = performance.now();
+    const local = locals.get(name);
+    if (local) {
+      record.toolCalls += 1;
+      const outcome = await local.run(input, { signal, toolUseId });
+      return {
+        ...outcome,
+        text: await cut(outcome.text, toolUseId),
+        durationMs: performance.now() - started,
+      };
+    }
+    const tool = byName.get(name);
+    if (!tool) {
+      return {
+        text: `E_UNKNOWN_TOOL: there is no tool named ${name} for you. Use only the tools listed in this conversation.`,
+        isError: true,
+        durationMs: 0,
+      };
+    }
+    record.toolCalls += 1;
+    const label = `${tool.server}:${tool.tool}`;
+    const verdict = await options.gate.authorize({
+      server: tool.server,
+      tool: tool.tool,
+      args: input,
+      writes: tool.writes,
+      ...(tool.subjectArg === undefined ? {} : { subjectArg: tool.subjectArg }),
+      ...(tool.roots === undefined ? {} : { roots: tool.roots }),
+    });
+    if (!verdict.allowed) {
+      if (verdict.conflict) {
+        run.emit({
+          type: 'lease_conflict',
+          agentId,
+          agent,
+          path: verdict.conflict.path,
+          holder: verdict.conflict.holder,
+          message: `${agentId}: write to ${verdict.conflict.path} refused (held by ${verdict.conflict.holder})`,
+        });
+      } else {
+        const denied: DeniedCall = {
+          agentId,
+          server: tool.server,
+          tool: tool.tool,
+          reason: verdict.decision.reason,
+        };
+        if (verdict.decision.subject !== undefined) denied.subject = verdict.decision.subject;
+        if (verdict.decision.rule !== undefined) denied.rule = verdict.decision.rule;
+        record.denied.push(denied);
+        run.emit({
+          type: 'tool_denied',
+          agentId,
+          agent,
+          tool: label,
+          reason: verdict.decision.reason,
+          message: `${agentId}: ${label} denied: ${verdict.decision.reason}`,
+        });
+      }
+      return { text: verdict.message, isError: true, durationMs: performance.now() - started };
+    }
+    run.emit({
+      type: 'tool_started',
+      agentId,
+      agent,
+      tool: label,
+      toolUseId,
+      message: `${agentId}: ${label}`,
+    });
+    const callStarted = performance.now();
+    let outcome: { text: string; isError: boolean };
+    try {
+      outcome = await tool.connection.call(tool.tool, input, { signal });
+    } catch (error) {
+      if (signal.aborted)
+        outcome = { text: 'E_CANCELLED: the call was cancelled because the agent stopped.', isError: true };
+      else outcome = { text: `E_TOOL_FAILED: ${(error as Error).message}`, isError: true };
+    }
+    const durationMs = performance.now() - callStarted;
+    if (!outcome.isError) {
+      for (const path of verdict.leasedPaths) {
+        const key = relative(run.projectDir, path) || path;
+        record.files.set(key, {
+          path: key.startsWith('..') ? path : key,
+          server: tool.server,
+          tool: tool.tool,
+        });
+      }
+      if (tool.serverKind === 'memory' && /write_topic|delete_topic/.test(tool.tool)) {
+        const slug = input[tool.subjectArg ?? 'slug'];
+        if (typeof slug === 'string') record.memoryTopics.add(slug);
+      }
+    }
+    run.emit({
+      type: 'tool_finished',
+      agentId,
+      agent,
+      tool: label,
+      toolUseId,
+      isError: outcome.isError,
+      durationMs,
+      message: `${agentId}: ${label} ${outcome.isError ? 'failed' : 'ok'}`,
+    });
+    return { text: await cut(outcome.text, toolUseId), isError: outcome.isError, durationMs };
+  };
+}

@@ -1,0 +1,109 @@
+import { createScriptedModelServer, type ScriptedModelServer } from '@meshwork/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createModelClient, type RetryInfo } from '../../src/model/model-client.js';
+import { costOf } from '../../src/model/pricing.js';
+import { backoffMs } from '../../src/model/retry-policy.js';
+
+describe('model client', () => {
+  let server: ScriptedModelServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('honours retry-after on a 429, retries a 500 and a mid-stream error event, and streams the reply', async () => {
+    server = await createScriptedModelServer({
+      script: [
+        {
+          text: 'Hello after three faults.',
+          faults: [
+            { type: 'rate_limit', retryAfterSeconds: 1 },
+            { type: 'api_error', retryAfterMs: 5 },
+            { type: 'stream_error', afterEvents: 3 },
+          ],
+        },
+      ],
+    });
+    const retries: RetryInfo[] = [];
+    const streamed: string[] = [];
+    const client = createModelClient({ baseURL: server.url, apiKey: 'k', maxRetries: 4 });
+    const started = performance.now();
+    const message = await client.create(
+      { model: 'claude-sonnet-4-6', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] },
+      { onRetry: (info) => retries.push(info), onText: (delta) => streamed.push(delta) },
+    );
+    expect(message.content).toMatchObject([{ type: 'text', text: 'Hello after three faults.' }]);
+    expect(streamed.join('')).toContain('Hello after three faults.');
+    expect(retries.map((retry) => retry.reason)).toEqual(['rate_limited', 'server_error', 'overloaded']);
+    expect(retries[0]?.delayMs).toBe(1000);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(server.messageRequests().map((request) => request.status)).toEqual([429, 500, 200, 200]);
+  });
+
+  it('does not retry a 400 and gives up after maxRetries', async () => {
+    const request = { model: 'm', max_tokens: 10, messages: [{ role: 'user' as const, content: 'x' }] };
+    server = await createScriptedModelServer({
+      script: [
+        {
+          text: 'never',
+          faults: [
+            { type: 'http_error', status: 400, errorType: 'invalid_request_error', message: 'bad request' },
+          ],
+        },
+      ],
+    });
+    await expect(
+      createModelClient({ baseURL: server.url, apiKey: 'k', maxRetries: 3 }).create(request),
+    ).rejects.toMatchObject({
+      code: 'E_MODEL',
+      message: expect.stringContaining('bad request'),
+    });
+    expect(server.messageRequests()).toHaveLength(1);
+    await server.close();
+    server = await createScriptedModelServer({
+      script: [
+        {
+          text: 'never',
+          faults: [
+            { type: 'overloaded', retryAfterMs: 1 },
+            { type: 'overloaded', retryAfterMs: 1 },
+            { type: 'overloaded', retryAfterMs: 1 },
+          ],
+        },
+      ],
+    });
+    await expect(
+      createModelClient({ baseURL: server.url, apiKey: 'k', maxRetries: 1 }).create(request),
+    ).rejects.toMatchObject({
+      code: 'E_MODEL_RETRIES',
+      message: expect.stringContaining('after 2 attempts'),
+    });
+  });
+
+  it('prices usage by the longest matching model prefix and backs off exponentially', () => {
+    const prices = {
+      'claude-sonnet-4': { input: 3, output: 15 },
+      'claude-sonnet-4-6': { input: 2, output: 10 },
+    };
+    expect(
+      costOf(
+        { inputTokens: 1_000_000, outputTokens: 100_000, cacheReadTokens: 0, cacheWriteTokens: 0 },
+        'claude-sonnet-4-6',
+        prices,
+      ),
+    ).toBeCloseTo(3);
+    expect(
+      costOf(
+        { inputTokens: 1_000_000, outputTokens: 0, cacheReadTokens: 1_000_000, cacheWriteTokens: 0 },
+        'claude-sonnet-4-0',
+        prices,
+      ),
+    ).toBeCloseTo(3.3);
+    expect(
+      costOf({ inputTokens: 5, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0 }, 'unknown', prices),
+    ).toBe(0);
+    expect(backoffMs(0, 250)).toBe(250);
+    expect(backoffMs(3)).toBeGreaterThanOrEqual(3000);
+    expect(backoffMs(20)).toBeLessThanOrEqual(20_000);
+  });
+});

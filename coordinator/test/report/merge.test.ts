@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { mergeRunReport, runStatusOf } from '../../src/report/merge.js';
+import { parseFinalAnswer, validateJson } from '../../src/report/structured-output.js';
+import type { AgentReport } from '../../src/report/types.js';
+
+function agent(id: string, status: AgentReport['status'], summary: string): AgentReport {
+  return {
+    id,
+    agent: id.split('#')[0] as string,
+    depth: 1,
+    task: 't',
+    model: 'claude-sonnet-4-6',
+    status,
+    summary,
+    filesTouched: [],
+    memoryTopics: [],
+    usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 1, cacheWriteTokens: 0 },
+    costUsd: 0.01,
+    durationMs: 5,
+    turns: 2,
+    toolCalls: 1,
+    denied: [],
+    tools: [],
+    transcript: 'agents/x.jsonl',
+  };
+}
+
+describe('merge', () => {
+  it('attributes every summary line to its agent and totals usage', () => {
+    const report = mergeRunReport({
+      runId: 'r',
+      task: 'task',
+      mode: 'plan',
+      startedAt: new Date(),
+      offline: false,
+      agents: [agent('b#2', 'succeeded', 'second'), agent('a#1', 'budget_exhausted', 'one\ntwo')],
+      conflicts: [],
+      cancelled: false,
+      serverStarts: 2,
+      runDir: '/r',
+      notes: [],
+    });
+    expect(report.status).toBe('partial');
+    expect(report.summaryLines).toEqual([
+      { agentId: 'a#1', text: 'one' },
+      { agentId: 'a#1', text: 'two' },
+      { agentId: 'a#1', text: '(budget_exhausted)' },
+      { agentId: 'b#2', text: 'second' },
+    ]);
+    expect(report.summary.split('\n').every((line) => /^\[(a#1|b#2)\] /.test(line))).toBe(true);
+    expect(report.totals).toMatchObject({
+      inputTokens: 20,
+      outputTokens: 10,
+      turns: 4,
+      toolCalls: 2,
+      agents: 2,
+    });
+  });
+
+  it('derives the run status', () => {
+    expect(runStatusOf([agent('a#1', 'succeeded', '')], undefined, false)).toBe('succeeded');
+    expect(runStatusOf([agent('a#1', 'failed', '')], undefined, false)).toBe('failed');
+    expect(runStatusOf([agent('a#1', 'succeeded', '')], undefined, true)).toBe('cancelled');
+    expect(runStatusOf([agent('a#1', 'failed', '')], agent('lead', 'succeeded', ''), false)).toBe('partial');
+  });
+});
+
+describe('structured output', () => {
+  it('takes the last json block and validates it', () => {
+    const parsed = parseFinalAnswer('Looks fine.\n```json\n{"verdict": "approve", "issues": []}\n```');
+    expect(parsed).toEqual({ summary: 'Looks fine.', output: { verdict: 'approve', issues: [] } });
+    const schema = {
+      type: 'object',
+      required: ['verdict', 'issues'],
+      properties: {
+        verdict: { enum: ['approve', 'request_changes'] },
+        issues: { type: 'array', items: { type: 'string' } },
+      },
+    };
+    expect(validateJson(parsed.output, schema)).toEqual([]);
+    expect(validateJson({ verdict: 'maybe', issues: [1] }, schema)).toEqual([
+      '$.verdict: expected one of "approve", "request_changes"',
+      '$.issues[0]: expected string, got integer',
+    ]);
+    expect(parseFinalAnswer('```json\n{bad\n```').parseError).toMatch(/not valid JSON/);
+  });
+});
