@@ -15,7 +15,9 @@ const benches = readdirSync(directory)
   .sort();
 
 if (benches.length === 0) {
-  console.error(`No benchmark matches ${filters.join(', ')}. Available: ${readdirSync(directory).join(', ')}`);
+  console.error(
+    `No benchmark matches ${filters.join(', ')}. Available: ${readdirSync(directory).join(', ')}`,
+  );
   process.exit(2);
 }
 
@@ -24,7 +26,9 @@ for (const name of benches) {
   process.stdout.write(`\n=== ${name} ===\n`);
   const started = Date.now();
   const result = spawnSync(process.execPath, ['--expose-gc', join(directory, name)], { stdio: 'inherit' });
-  process.stdout.write(`=== ${name}: ${result.status === 0 ? 'done' : `FAILED (exit ${result.status})`} in ${((Date.now() - started) / 1000).toFixed(1)} s ===\n`);
+  process.stdout.write(
+    `=== ${name}: ${result.status === 0 ? 'done' : `FAILED (exit ${result.status})`} in ${((Date.now() - started) / 1000).toFixed(1)} s ===\n`,
+  );
   if (result.status !== 0) failures.push(name);
 }
 if (failures.length > 0) {

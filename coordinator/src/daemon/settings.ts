@@ -19,7 +19,7 @@ export const DreamSettingsSchema = z.object({
   server: z.string().optional(),
   /** Agent that runs the dream; default: the built-in memory-only dreamer. */
   agent: z.string().optional(),
-  /** Model of the dreaming subagent; default: meshwork.json `model`, then claude-sonnet-4-5. */
+  /** Model of the dreaming subagent; default: meshwork.json `model`, then the coordinator's default model. */
   model: z.string().optional(),
   /** Turn limit for the dreaming subagent. */
   maxTurns: z.number().int().positive().default(40),

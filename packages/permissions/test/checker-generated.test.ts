@@ -4,7 +4,12 @@ import { createPermissionChecker } from '../src/index.js';
 // Generated tables: every separator, every position, every escape form.
 const checker = createPermissionChecker(
   {
-    allow: ['shell:run_command(npm test *)', 'shell:run_command(git status)', 'shell:run_command(ls *)', 'fs:*'],
+    allow: [
+      'shell:run_command(npm test *)',
+      'shell:run_command(git status)',
+      'shell:run_command(ls *)',
+      'fs:*',
+    ],
     ask: ['fs:write_file(src/**)'],
     deny: ['shell:run_command(rm *)', 'fs:*(.env)'],
   },
@@ -35,7 +40,9 @@ describe('generated compound commands', () => {
     expect(run(line).effect).toBe(effect);
   });
   it.each(compound)('%j as a list -> %s', (line, effect) => {
-    expect(run(line.split(/\s*(?:&&|\|\||\|&|[;|&\n])\s*/).filter((part) => part !== '')).effect).toBe(effect);
+    expect(run(line.split(/\s*(?:&&|\|\||\|&|[;|&\n])\s*/).filter((part) => part !== '')).effect).toBe(
+      effect,
+    );
   });
 });
 
@@ -70,12 +77,24 @@ describe('generated path escapes never allow or ask', () => {
 });
 
 describe('generated path spellings of the same file agree', () => {
-  const spellings = ['src/a.ts', './src/a.ts', 'src//a.ts', 'src/./a.ts', 'src/x/../a.ts', '/w/p/src/a.ts', '/w/p//src/./a.ts'];
+  const spellings = [
+    'src/a.ts',
+    './src/a.ts',
+    'src//a.ts',
+    'src/./a.ts',
+    'src/x/../a.ts',
+    '/w/p/src/a.ts',
+    '/w/p//src/./a.ts',
+  ];
   it.each(spellings)('%j asks', (subject) => {
-    expect(checker.check({ server: 'fs', tool: 'write_file', subject, subjectKind: 'path' }).effect).toBe('ask');
+    expect(checker.check({ server: 'fs', tool: 'write_file', subject, subjectKind: 'path' }).effect).toBe(
+      'ask',
+    );
   });
   const envs = ['.env', './.env', 'src/../.env', '/w/p/.env', 'a/.env', '.ENV', '/tmp/.env'];
   it.each(envs)('%j is denied', (subject) => {
-    expect(checker.check({ server: 'fs', tool: 'read_file', subject, subjectKind: 'path' }).effect).toBe('deny');
+    expect(checker.check({ server: 'fs', tool: 'read_file', subject, subjectKind: 'path' }).effect).toBe(
+      'deny',
+    );
   });
 });
