@@ -18,6 +18,9 @@ export async function waitForTask(
   let lastEventId = 0;
   let progress = 0;
   for (;;) {
+    // Read the task before its log: a task that finishes between the two reads still has its
+    // last entries relayed, because they were written before its final status.
+    const task = context.queue.get(taskId)!;
     const events = context.queue.events(taskId, lastEventId);
     for (const event of events) {
       lastEventId = event.id;
@@ -32,8 +35,12 @@ export async function waitForTask(
         )
         .catch(() => {});
     }
-    const task = context.queue.get(taskId)!;
-    if (FINAL_STATUSES.includes(task.status) || Date.now() >= deadline || tool.signal.aborted) return task;
+    if (FINAL_STATUSES.includes(task.status) || Date.now() >= deadline || tool.signal.aborted) {
+      // SDK clients up to 2.4 drop a progress notification that arrives in the same read as the
+      // result (typescript-sdk#2580); a short pause keeps the last ones visible.
+      if (events.length > 0) await new Promise((resolve) => setTimeout(resolve, 25));
+      return context.queue.get(taskId)!;
+    }
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, Math.min(pollMs, Math.max(0, deadline - Date.now())));
       tool.signal.addEventListener(
