@@ -81,7 +81,7 @@ async function main(): Promise<number> {
     const bound = readBound(values[flag], `--${flag}`);
     if (bound !== undefined) bounds[key] = bound;
   }
-  const logger = createLogger({ name: 'memory', level: settings.logLevel });
+  const logger = createLogger({ name: 'meshwork-memory', level: settings.logLevel });
   const dir = values.dir ?? process.env.MESHWORK_MEMORY_DIR ?? '.meshwork/memory';
   const store = await openMemoryStore({
     dir,
