@@ -1,37 +1,33 @@
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { isPublishablePath, listPackedFiles } from '@meshwork/testkit';
 import { describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
+/** Every module the entry point re-exports must ship with its declarations. */
+const modules = [
+  'index',
+  'cli-options',
+  'define-tool',
+  'errors',
+  'http-guards',
+  'logger',
+  'run-server',
+  'serve-http',
+  'token',
+];
 
 describe('published package', () => {
-  it('contains only the built code, its types, the README, the LICENSE and package.json', async () => {
-    const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
-      cwd: packageDir,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    const [report] = JSON.parse(stdout) as Array<{ name: string; files: Array<{ path: string }> }>;
-    expect(report?.name).toBe('@meshwork/kit');
-    const paths = report!.files.map((file) => file.path).sort();
-    const allowed = /^(?:dist\/.+\.js|dist\/.+\.d\.ts|README\.md|LICENSE|package\.json)$/;
-    expect(paths.filter((path) => !allowed.test(path))).toEqual([]);
-    for (const required of ['dist/index.js', 'dist/index.d.ts', 'README.md', 'LICENSE', 'package.json']) {
-      expect(paths).toContain(required);
-    }
-    // Every module the entry point re-exports ships with its declarations.
-    for (const module of [
-      'cli-options',
-      'define-tool',
-      'errors',
-      'http-guards',
-      'logger',
-      'run-server',
-      'serve-http',
-      'token',
-    ]) {
-      expect(paths).toContain(`dist/${module}.js`);
-      expect(paths).toContain(`dist/${module}.d.ts`);
-    }
+  it('ships only the built code, its declarations, README, LICENSE and package.json', async () => {
+    const packed = await listPackedFiles(packageDir);
+    expect(packed.name).toBe('@meshwork/kit');
+    expect(packed.files.filter((path) => !isPublishablePath(path))).toEqual([]);
+    expect(packed.files).toEqual(
+      expect.arrayContaining([
+        'README.md',
+        'LICENSE',
+        'package.json',
+        ...modules.flatMap((module) => [`dist/${module}.js`, `dist/${module}.d.ts`]),
+      ]),
+    );
   });
 });

@@ -4,6 +4,7 @@ export {
   type StartHttpServerOptions,
   startHttpServer,
 } from './http-server.js';
+export { isPublishablePath, listPackedFiles, type PackedPackage, PUBLISHABLE_PATH } from './packed-files.js';
 export {
   countAssistantMessages,
   getSystemText,

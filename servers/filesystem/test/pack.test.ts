@@ -1,37 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { isPublishablePath, listPackedFiles } from '@meshwork/testkit';
 import { describe, expect, it } from 'vitest';
 
 const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
 
 describe('published package contents', () => {
-  it('holds only dist JavaScript and declarations, README.md, LICENSE and package.json', () => {
-    const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
-      cwd: packageDirectory,
-      encoding: 'utf8',
-      env: { ...process.env, npm_config_loglevel: 'silent' },
-    });
-    const [pack] = JSON.parse(output) as Array<{ files: Array<{ path: string }> }>;
-    const paths = (pack?.files ?? []).map((file) => file.path).sort();
-    expect(paths).toContain('dist/cli.js');
-    expect(paths).toContain('dist/index.d.ts');
-    expect(paths).toContain('README.md');
-    expect(paths).toContain('LICENSE');
-    expect(paths).toContain('package.json');
-    const unexpected = paths.filter(
-      (path) =>
-        !(/^dist\/.+\.(js|d\.ts)$/.test(path) || ['README.md', 'LICENSE', 'package.json'].includes(path)),
+  it('holds only dist JavaScript and declarations, README.md, LICENSE and package.json', async () => {
+    const packed = await listPackedFiles(packageDirectory);
+    expect(packed.name).toBe('@meshwork/filesystem-server');
+    expect(packed.files.filter((path) => !isPublishablePath(path))).toEqual([]);
+    expect(packed.files).toEqual(
+      expect.arrayContaining(['dist/cli.js', 'dist/index.d.ts', 'README.md', 'LICENSE', 'package.json']),
     );
-    expect(unexpected).toEqual([]);
-    expect(
-      paths.some(
-        (path) =>
-          path.endsWith('.map') ||
-          path.endsWith('.tsbuildinfo') ||
-          path.startsWith('src/') ||
-          path.startsWith('test/'),
-      ),
-    ).toBe(false);
   });
 
   it('ships the bin with its shebang', () => {
