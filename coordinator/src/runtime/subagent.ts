@@ -268,7 +268,9 @@ export async function runSubagent(run: RunContext, request: SubagentRequest): Pr
       const text = textOf(message.content);
       if (text !== '') lastText = text;
       const toolUses = message.content.filter((block) => block.type === 'tool_use');
-      await transcript.append([
+      // Not awaited: the file line is written at once, the memory copy in the background, so the
+      // turn never waits for the memory server (or a slow disk queue) before running its tools.
+      void transcript.append([
         {
           role: 'assistant',
           content: JSON.stringify(message.content),
@@ -331,10 +333,10 @@ export async function runSubagent(run: RunContext, request: SubagentRequest): Pr
       error = messageOf(caught);
     }
   }
+  await transcript.append([{ role: 'system', content: `finished: ${status}${error ? ` (${error})` : ''}` }]);
+  await transcript.close();
+  // After the last write, so that the report carries any transcript warning.
   const result = report();
-  await transcript
-    .append([{ role: 'system', content: `finished: ${status}${error ? ` (${error})` : ''}` }])
-    .catch(() => {});
   run.emit({
     type: 'agent_finished',
     agentId: id,

@@ -1,5 +1,6 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { messageOf } from '../errors.js';
 import type { ServerConnection } from '../mesh/server-connection.js';
 
 /** One transcript entry. */
@@ -15,15 +16,18 @@ export interface TranscriptWriter {
   readonly file: string;
   readonly session: string;
   /**
-   * Queues entries; they are written in order in the background (the turn does not wait for the
-   * disk or the memory server). The returned promise settles when these entries are written.
+   * Appends entries: to the file at once, to the memory server in the background (the turn does
+   * not wait for it). The returned promise settles (never rejects) once the entries reached both;
+   * a failure is kept in `warnings()`.
    */
   append(entries: TranscriptEntry[]): Promise<void>;
-  /** Waits until everything queued is written. */
+  /** Waits until everything appended reached the memory server. */
   flush(): Promise<void>;
+  /** Flushes and closes the file; a later append reopens it. */
+  close(): Promise<void>;
   /** Connects the memory server's `append_transcript` (after the tool view is known). */
   attachMemory(connection: ServerConnection): void;
-  /** Problems writing to memory (the file transcript is authoritative). */
+  /** Problems writing the transcript (the file is authoritative; memory is a copy). */
   warnings(): string[];
 }
 
@@ -32,13 +36,69 @@ export function safeName(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 100);
 }
 
-/** Creates a writer; entries are written in order (writes are chained). */
+type Stamped = TranscriptEntry & { ts: string };
+
+/**
+ * Creates a writer. The file gets one synchronous append per call on a descriptor kept open: a
+ * local append of a few kilobytes costs ~2 µs of CPU, where an asynchronous one costs ~30 µs
+ * (`fs.appendFile` by path, ~90 µs) in thread-pool hand-offs, and the order of lines is then
+ * trivially the order of calls. Memory entries queued while an `append_transcript` call is in
+ * flight are coalesced into the next call, one call at a time, so memory keeps the same order.
+ */
 export function createTranscriptWriter(runDir: string, runId: string, agentId: string): TranscriptWriter {
   const file = join(runDir, 'agents', `${safeName(agentId)}.jsonl`);
   const session = safeName(`${runId}-${agentId}`);
   let memory: ServerConnection | undefined;
-  let chain: Promise<void> = mkdir(join(runDir, 'agents'), { recursive: true }).then(() => {});
+  let descriptor: number | undefined;
+  let queued: Stamped[] = [];
+  let draining: Promise<void> | undefined;
   const warnings: string[] = [];
+  const warn = (text: string) => {
+    if (warnings.length < 5) warnings.push(text);
+  };
+
+  function writeFile(batch: Stamped[]): void {
+    try {
+      if (descriptor === undefined) {
+        mkdirSync(join(runDir, 'agents'), { recursive: true });
+        descriptor = openSync(file, 'a');
+      }
+      writeSync(descriptor, batch.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+    } catch (error) {
+      warn(`transcript: ${messageOf(error)}`);
+    }
+  }
+
+  async function sendToMemory(connection: ServerConnection, batch: Stamped[]): Promise<void> {
+    try {
+      const outcome = await connection.call('append_transcript', {
+        session,
+        entries: batch.map((entry) => ({
+          role: entry.role,
+          content: entry.content,
+          ts: entry.ts,
+          ...(entry.meta ? { meta: entry.meta } : {}),
+        })),
+      });
+      if (outcome.isError) warn(`memory transcript: ${outcome.text.slice(0, 200)}`);
+    } catch (error) {
+      warn(`memory transcript: ${messageOf(error)}`);
+    }
+  }
+
+  async function drain(connection: ServerConnection): Promise<void> {
+    while (queued.length > 0) {
+      const batch = queued;
+      queued = [];
+      await sendToMemory(connection, batch);
+    }
+    // Cleared in the same synchronous step as the last emptiness check: an append that comes
+    // later starts a new drain instead of joining one that is about to settle.
+    draining = undefined;
+  }
+
+  const flush = (): Promise<void> => draining ?? Promise.resolve();
+
   return {
     file,
     session,
@@ -46,31 +106,25 @@ export function createTranscriptWriter(runDir: string, runId: string, agentId: s
       memory = connection;
     },
     append(entries) {
-      const stamped = entries.map((entry) => ({ ts: new Date().toISOString(), ...entry }));
-      chain = chain
-        .catch(() => {})
-        .then(async () => {
-          await appendFile(file, stamped.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
-          if (memory) {
-            const outcome = await memory.call('append_transcript', {
-              session,
-              entries: stamped.map((entry) => ({
-                role: entry.role,
-                content: entry.content,
-                ts: entry.ts,
-                ...(entry.meta ? { meta: entry.meta } : {}),
-              })),
-            });
-            if (outcome.isError && warnings.length < 5)
-              warnings.push(`memory transcript: ${outcome.text.slice(0, 200)}`);
-          }
-        });
-      return chain;
+      const ts = new Date().toISOString();
+      const stamped = entries.map((entry): Stamped => ({ ts, ...entry }));
+      writeFile(stamped);
+      if (!memory) return Promise.resolve();
+      queued.push(...stamped);
+      draining ??= drain(memory);
+      return draining;
     },
-    flush: () =>
-      chain.catch((error: unknown) => {
-        warnings.push(`transcript: ${(error as Error).message}`);
-      }),
+    flush,
+    async close() {
+      await flush();
+      if (descriptor === undefined) return;
+      try {
+        closeSync(descriptor);
+      } catch (error) {
+        warn(`transcript: ${messageOf(error)}`);
+      }
+      descriptor = undefined;
+    },
     warnings: () => [...warnings],
   };
 }
