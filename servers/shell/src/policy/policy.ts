@@ -4,6 +4,7 @@ import { type AnalyzedLine, analyzeLine, type SimpleCommand } from './analyze.js
 import { DEFAULT_ALLOW, DEFAULT_DENY, REFUSED_BUILTINS, SHELL_ONLY_BUILTINS } from './defaults.js';
 import { isDangerousVariable } from './environment.js';
 import { type Escape, findEscapes } from './escapes.js';
+import { createPlanCache, type PlanCache } from './plan-cache.js';
 import { compileRule, type Rule, type RuleKind } from './rules.js';
 import { loadShellParser, type ShellParser } from './shell-parser.js';
 import { stripWrappers } from './wrappers.js';
@@ -33,6 +34,8 @@ export interface Policy {
   readonly readOnly: boolean;
   readonly home: string | undefined;
   readonly parser: ShellParser;
+  /** Plans of recently seen lines: {@link planCommand} is pure, so a repeated line is not parsed again. */
+  readonly plans: PlanCache<CommandPlan>;
 }
 
 /** How the policy judged one simple command. */
@@ -73,6 +76,9 @@ export interface CommandPlan {
   writes: string[];
 }
 
+/** Lines whose plans a policy keeps, least recently used dropped first. */
+const PLAN_CACHE_SIZE = 256;
+
 /** Compiles rules and loads the shell parser. */
 export function createPolicy(options: PolicyOptions): Policy {
   if (options.roots.length === 0) throw new ShellError('E_CONFIG', 'At least one root is required.');
@@ -96,6 +102,7 @@ export function createPolicy(options: PolicyOptions): Policy {
     readOnly: defaultSet,
     home: options.home,
     parser: loadShellParser(),
+    plans: createPlanCache<CommandPlan>(PLAN_CACHE_SIZE),
   };
 }
 
@@ -107,8 +114,15 @@ export function explainCommand(policy: Policy, line: string, options: { cwd?: st
   return planCommand(policy, line, options.cwd ?? policy.roots[0]!).explanation;
 }
 
-/** Explains `line` and, when it is allowed, says exactly what to run. */
+/**
+ * Explains `line` and, when it is allowed, says exactly what to run. The plan is frozen and may be
+ * shared with earlier and later callers that asked about the same line and cwd.
+ */
 export function planCommand(policy: Policy, line: string, cwd: string): CommandPlan {
+  return policy.plans.get(line, cwd) ?? policy.plans.set(line, cwd, computePlan(policy, line, cwd));
+}
+
+function computePlan(policy: Policy, line: string, cwd: string): CommandPlan {
   const analyzed = analyzeLine(line, { parser: policy.parser, home: policy.home });
   const writes: string[] = [];
   const commands = analyzed.commands.map((command) => judge(policy, command, cwd, writes));

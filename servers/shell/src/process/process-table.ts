@@ -3,6 +3,7 @@ import { ShellError } from '../errors.js';
 import { LogFile } from './log-file.js';
 import { type ForegroundOptions, type ForegroundResult, runForeground } from './run-foreground.js';
 import { type CommandSpec, type ExitInfo, type SpawnSettings, spawnCommand } from './spawn-command.js';
+import { createSpawner } from './spawner.js';
 import type { SpillDirectory } from './spill-directory.js';
 
 /** Options for {@link createProcessTable}. */
@@ -55,9 +56,10 @@ interface BackgroundProcess {
 export interface ProcessTable {
   runForeground(
     spec: CommandSpec,
-    options: Omit<ForegroundOptions, 'spill' | 'onStart'>,
+    options: Omit<ForegroundOptions, 'spill' | 'spawner' | 'onStart'>,
   ): Promise<ForegroundResult>;
-  start(spec: CommandSpec, command: string, timeoutMs: number | undefined): BackgroundStatus;
+  /** Starts a background process; resolves once it runs (or failed to start, which its status shows). */
+  start(spec: CommandSpec, command: string, timeoutMs: number | undefined): Promise<BackgroundStatus>;
   status(id: string): BackgroundStatus;
   list(): BackgroundStatus[];
   read(
@@ -72,8 +74,12 @@ export interface ProcessTable {
   close(): Promise<void>;
 }
 
-/** Creates the shared process table. */
+/**
+ * Creates the shared process table. Commands are started by a small helper process (see
+ * spawner.ts), which this starts now and stops in `close()`.
+ */
 export function createProcessTable(options: ProcessTableOptions): ProcessTable {
+  const spawner = createSpawner();
   const foreground = new Set<() => Promise<void>>();
   const background = new Map<string, BackgroundProcess>();
   const maxFinished = options.maxFinished ?? 32;
@@ -100,13 +106,14 @@ export function createProcessTable(options: ProcessTableOptions): ProcessTable {
       return runForeground(spec, options.settings, {
         ...runOptions,
         spill: options.spill,
+        spawner,
         onStart(stop) {
           foreground.add(stop);
           return () => foreground.delete(stop);
         },
       });
     },
-    start(spec, command, timeoutMs) {
+    async start(spec, command, timeoutMs) {
       if (closed) throw new ShellError('E_CLOSED', 'The server is shutting down.');
       const running = [...background.values()].filter((entry) => !entry.exit).length;
       if (running >= options.maxProcesses) {
@@ -118,20 +125,15 @@ export function createProcessTable(options: ProcessTableOptions): ProcessTable {
       counter += 1;
       const id = `p${counter}`;
       const log = new LogFile(options.spill.nextPath(`${id}-output`));
-      const child = spawnCommand(spec, options.settings);
-      let open = 2;
-      for (const stream of [child.stdout, child.stderr]) {
-        stream.pipe(log, { end: false });
-        stream.once('close', () => {
-          open -= 1;
-          if (open === 0) log.end();
-        });
-      }
+      const child = spawnCommand(spec, options.settings, spawner);
+      // The log ends once the command is done (its pipes have ended by then), after the reason it
+      // could not start or was lost, if any.
+      for (const stream of [child.stdout, child.stderr]) stream.pipe(log, { end: false });
       const entry: BackgroundProcess = {
         id,
         command,
         cwd: spec.cwd,
-        pid: child.pid,
+        pid: undefined,
         startedAt: new Date(),
         started: performance.now(),
         log,
@@ -157,6 +159,8 @@ export function createProcessTable(options: ProcessTableOptions): ProcessTable {
         prune();
       });
       background.set(id, entry);
+      await child.started;
+      entry.pid = child.pid;
       return describe(entry);
     },
     status: (id) => describe(find(id)),
@@ -186,6 +190,7 @@ export function createProcessTable(options: ProcessTableOptions): ProcessTable {
           await entry.finished;
         }),
       ]);
+      spawner.close();
       options.spill.remove();
     },
   };

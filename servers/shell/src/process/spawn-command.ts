@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import { setTimeout as delay } from 'node:timers/promises';
 import { killGroup } from './process-group.js';
 import { type SandboxConfig, sandboxCommand } from './sandbox.js';
+import type { Spawner } from './spawner.js';
 
 /** What to start: an argv run directly, or a script run by bash. */
 export interface CommandSpec {
@@ -27,14 +25,16 @@ export interface SpawnSettings {
 export interface ExitInfo {
   exitCode: number | null;
   signal: string | null;
-  /** Set when the command could not be started at all. */
+  /** Set when the command could not be started at all (or its fate could not be learned). */
   spawnError?: string;
 }
 
 /** A started command in its own process group. */
 export interface RunningCommand {
-  /** Process id of the group leader, which is also the process group id. */
+  /** Process id of the group leader, which is also the process group id; set once {@link started} settles. */
   pid: number | undefined;
+  /** Settles once the command runs or has failed to start (then `pid` stays undefined). */
+  started: Promise<void>;
   stdout: Readable;
   stderr: Readable;
   /** Settles when the leader has exited, the rest of its group is gone and the pipes are closed. */
@@ -44,59 +44,63 @@ export interface RunningCommand {
 }
 
 /**
- * Starts a command as the leader of a new process group (`detached`), so that the whole tree can
- * be signalled at once. When the leader exits, whatever it left behind in its group is ended too.
+ * Starts a command as the leader of a new process group (through the spawner), so that the whole
+ * tree can be signalled at once. When the leader exits, whatever it left behind in its group is
+ * ended too.
  */
-export function spawnCommand(spec: CommandSpec, settings: SpawnSettings): RunningCommand {
+export function spawnCommand(spec: CommandSpec, settings: SpawnSettings, spawner: Spawner): RunningCommand {
   const base = spec.argv ? [...spec.argv] : [settings.shellPath, '-c', spec.script ?? ''];
   const [file, ...args] = settings.sandbox ? sandboxCommand(settings.sandbox, spec.cwd, base) : base;
-  const child: ChildProcess = spawn(file!, args, {
-    cwd: spec.cwd,
-    env: spec.env,
-    detached: true,
-    stdio: [spec.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  const launched = spawner.launch({ file: file!, args, cwd: spec.cwd, env: spec.env, stdin: spec.stdin });
+  let pid: number | undefined;
+  const started = launched.started.then((spawned) => {
+    if ('pid' in spawned) pid = spawned.pid;
   });
-  if (spec.stdin !== undefined && child.stdin) {
-    child.stdin.on('error', () => {
-      // The command may exit without reading its input (EPIPE); that is not our failure.
-    });
-    child.stdin.end(spec.stdin);
-  }
-  const pid = child.pid;
   let killing: Promise<void> | undefined;
-  const kill = (): Promise<void> => {
-    if (pid === undefined) return Promise.resolve();
+  const kill = async (): Promise<void> => {
+    await started;
+    if (pid === undefined) return;
     killing ??= killGroup(pid, settings.killGraceMs);
     return killing;
   };
   const done = (async (): Promise<ExitInfo> => {
-    const closed = once(child, 'close').catch(() => undefined);
-    const [code, signal] = (await Promise.race([
-      once(child, 'exit'),
-      once(child, 'error').then(([error]) => {
-        throw error;
-      }),
-    ]).catch((error: NodeJS.ErrnoException) => ['error', error])) as [number | null | 'error', unknown];
-    if (code === 'error') {
-      const error = signal as NodeJS.ErrnoException;
-      const missing = error.code === 'ENOENT';
+    const spawned = await launched.started;
+    if ('error' in spawned) {
+      const missing = spawned.error.code === 'ENOENT';
       return {
         exitCode: missing ? 127 : 126,
         signal: null,
-        spawnError: missing ? `${base[0]}: command not found` : `${base[0]}: ${error.message}`,
+        spawnError: missing ? `${base[0]}: command not found` : `${base[0]}: ${spawned.error.message}`,
       };
     }
+    const exit = await launched.exited;
     // Leftovers in the group (a `sleep &`) would hold the pipes open and outlive the command.
-    await kill();
-    const cap = new AbortController();
-    await Promise.race([
-      closed,
-      delay(settings.killGraceMs + 1000, undefined, { signal: cap.signal }).catch(() => undefined),
-    ]);
-    cap.abort();
-    child.stdout?.destroy();
-    child.stderr?.destroy();
-    return { exitCode: code, signal: (signal as string | null) ?? null };
+    if (!exit.groupGone) await kill();
+    // Bounded wait for the pipes: a grandchild that left the group may still hold them open. A
+    // plain timer, not an aborted AbortSignal, because aborting builds a DOMException with a stack
+    // on every command.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, settings.killGraceMs + 1000);
+      void launched.closed.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    launched.release();
+    return {
+      exitCode: exit.code,
+      signal: exit.signal,
+      ...(exit.lost ? { spawnError: `${exit.lost}; its process group was ended` } : {}),
+    };
   })();
-  return { pid, stdout: child.stdout!, stderr: child.stderr!, done, kill };
+  return {
+    get pid() {
+      return pid;
+    },
+    started,
+    stdout: launched.stdout,
+    stderr: launched.stderr,
+    done,
+    kill,
+  };
 }

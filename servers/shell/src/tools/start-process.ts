@@ -34,7 +34,7 @@ export function createStartProcessTool(runtime: ShellRuntime) {
     async handler(input) {
       const { spec } = await prepareCommand(runtime, input);
       try {
-        return toStatusOutput(runtime.processes.start(spec, input.command, input.timeout_ms));
+        return toStatusOutput(await runtime.processes.start(spec, input.command, input.timeout_ms));
       } catch (error) {
         if (isShellError(error)) throw new ToolError(error.code, error.message);
         throw error;

@@ -1,0 +1,180 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import {
+  type ExitPayload,
+  FrameKind,
+  frameHeader,
+  type HelperRequest,
+  type SpawnedPayload,
+  type SpawnRequest,
+} from './spawn-frames.js';
+
+/** Longest wait before a started command's pid is reported when it has neither output nor exited. */
+const ANNOUNCE_DELAY_MS = 5;
+
+/**
+ * The spawn helper: a small, long-lived Node process that starts commands for the server.
+ *
+ * Why it exists: Node starts a child with fork() + exec(), and fork() copies the page tables of the
+ * whole parent, so its cost grows with the parent's resident memory. The server holds the MCP SDK,
+ * zod, the GopherJS bash parser and their heaps; this process holds nothing but the spawning
+ * code, so starting a command from here is cheaper than from the server even after relaying the
+ * request and the output over a pipe.
+ *
+ * It is deliberately dumb: it runs exactly the file, argv, cwd and environment it is sent, each
+ * as the leader of a new process group, and relays what happens. Policy, timeouts and killing
+ * stay in the server, which signals process groups itself. When its input ends (the server exited
+ * or crashed) it ends every group it started, so commands never outlive the server.
+ */
+export function runSpawnHelper(input: Readable, output: Writable): void {
+  const children = new Map<number, ChildProcess>();
+  let corked = false;
+  let blocked = false;
+
+  const send = (kind: FrameKind, id: number, payload: Buffer) => {
+    // Frames from one turn of the event loop (a command's exit and the end of its pipes usually
+    // arrive together) leave in one write, so the server wakes once.
+    if (!corked) {
+      corked = true;
+      output.cork();
+      setImmediate(() => {
+        corked = false;
+        output.uncork();
+      });
+    }
+    output.write(frameHeader(kind, id, payload.length));
+    if (!output.write(payload) && !blocked) {
+      // The server is not keeping up: stop reading every command's output until it drains.
+      blocked = true;
+      for (const child of children.values()) {
+        child.stdout?.pause();
+        child.stderr?.pause();
+      }
+    }
+  };
+  const sendJson = (kind: FrameKind, id: number, value: SpawnedPayload | ExitPayload) =>
+    send(kind, id, Buffer.from(JSON.stringify(value)));
+  output.on('drain', () => {
+    blocked = false;
+    for (const child of children.values()) {
+      child.stdout?.resume();
+      child.stderr?.resume();
+    }
+  });
+
+  const refuse = (id: number, error: NodeJS.ErrnoException) =>
+    sendJson(FrameKind.spawned, id, { error: { code: error.code ?? 'EUNKNOWN', message: error.message } });
+
+  const start = (request: SpawnRequest) => {
+    const id = request.id;
+    let child: ChildProcess;
+    try {
+      child = spawn(request.file, request.args, {
+        cwd: request.cwd,
+        env: request.env,
+        detached: true,
+        stdio: [request.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      refuse(id, error as NodeJS.ErrnoException);
+      return;
+    }
+    if (child.pid === undefined) {
+      // The error event follows on the next tick with the reason (ENOENT, EACCES, …).
+      child.once('error', (error: NodeJS.ErrnoException) => refuse(id, error));
+      return;
+    }
+    children.set(id, child);
+    // The pid is announced with the first output, the exit or after a few milliseconds, whichever
+    // comes first: a quick command then costs the server one wake-up instead of two, and nothing
+    // needs the pid sooner (a timeout or a cancellation just waits for it).
+    const pid = child.pid;
+    let announced = false;
+    const announce = () => {
+      if (announced) return;
+      announced = true;
+      clearTimeout(timer);
+      sendJson(FrameKind.spawned, id, { pid });
+    };
+    const timer = setTimeout(announce, ANNOUNCE_DELAY_MS);
+    if (request.stdin !== undefined && child.stdin) {
+      child.stdin.on('error', () => {
+        // The command may exit without reading its input (EPIPE); that is not a failure.
+      });
+      child.stdin.end(request.stdin);
+    }
+    child.stdout!.on('data', (chunk: Buffer) => {
+      announce();
+      send(FrameKind.stdout, id, chunk);
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      announce();
+      send(FrameKind.stderr, id, chunk);
+    });
+    if (blocked) {
+      child.stdout!.pause();
+      child.stderr!.pause();
+    }
+    child.once('exit', (code, signal) => {
+      announce();
+      sendJson(FrameKind.exit, id, { code, signal, groupGone: !groupExists(pid) });
+    });
+    child.once('close', () => {
+      if (children.delete(id)) send(FrameKind.closed, id, Buffer.alloc(0));
+    });
+  };
+
+  const handle = (request: HelperRequest) => {
+    if (request.op === 'spawn') {
+      start(request);
+    } else if (request.op === 'release') {
+      const child = children.get(request.id);
+      children.delete(request.id);
+      child?.stdout?.destroy();
+      child?.stderr?.destroy();
+    }
+  };
+
+  let buffered = '';
+  input.setEncoding('utf8');
+  input.on('data', (text: string) => {
+    buffered += text;
+    for (let newline = buffered.indexOf('\n'); newline !== -1; newline = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      handle(JSON.parse(line) as HelperRequest);
+    }
+  });
+  const abandon = () => {
+    // The server is gone: nobody can read these commands' output or stop them any more.
+    for (const child of children.values()) {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }
+    children.clear();
+    input.destroy();
+  };
+  input.on('end', abandon);
+  input.on('error', abandon);
+  output.on('error', abandon);
+}
+
+/** Whether process group `pgid` still has a member (zombies included). */
+function groupExists(pgid: number): boolean {
+  // ESRCH is the usual answer, and capturing a stack for it would be most of the cost.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}

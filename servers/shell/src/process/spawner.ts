@@ -1,0 +1,263 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import {
+  createFrameReader,
+  type ExitPayload,
+  FrameKind,
+  type HelperRequest,
+  type SpawnedPayload,
+} from './spawn-frames.js';
+
+/** What to start: a file with its argv, as the leader of a new process group. */
+export interface LaunchRequest {
+  file: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** Written to stdin, which is then closed; without it stdin is /dev/null. */
+  stdin?: string | undefined;
+}
+
+/** How the leader of a launched command ended. */
+export interface LaunchExit extends ExitPayload {
+  /** Set when the helper died first, so the real exit status is unknown. */
+  lost?: string;
+}
+
+/** A command started through the {@link Spawner}. */
+export interface LaunchedProcess {
+  stdout: Readable;
+  stderr: Readable;
+  /** Settles once the command runs (with its pid, which is also its process group id) or could not start. */
+  started: Promise<SpawnedPayload>;
+  /** Settles when the group leader has exited; never settles when the command did not start. */
+  exited: Promise<LaunchExit>;
+  /** Settles when the leader has exited and both pipes are closed (or were released). */
+  closed: Promise<void>;
+  /** Gives up on the pipes (held open by a process that left the group): both streams end now. */
+  release(): void;
+}
+
+/** Starts commands from a small helper process instead of the server itself. */
+export interface Spawner {
+  launch(request: LaunchRequest): LaunchedProcess;
+  /** Stops the helper; commands still running lose their output. Call after ending them. */
+  close(): void;
+}
+
+const HELPER_PATH = fileURLToPath(new URL('../spawn-helper-bin.js', import.meta.url));
+// Keep the helper's own memory small, since that is what each fork copies: a 1 MB young
+// generation instead of up to 16 MB, and no V8 worker threads (fewer mappings to duplicate).
+const HELPER_FLAGS = ['--max-semi-space-size=1', '--single-threaded'];
+
+interface Entry {
+  /** The helper that runs the command. */
+  helper: Helper;
+  stdout: RelayStream;
+  stderr: RelayStream;
+  started: boolean;
+  exited: boolean;
+  resolveStarted(payload: SpawnedPayload): void;
+  resolveExited(exit: LaunchExit): void;
+  resolveClosed(): void;
+}
+
+/** A readable side of a relayed pipe; reading from it again lets the helper's output flow. */
+class RelayStream extends Readable {
+  constructor(private readonly onRead: (stream: RelayStream) => void) {
+    super();
+  }
+
+  override _read(): void {
+    this.onRead(this);
+  }
+}
+
+interface Helper {
+  child: ChildProcess;
+  /** Streams whose buffer is full; the helper's output is paused while there is any. */
+  full: Set<RelayStream>;
+}
+
+/**
+ * Creates a spawner. The helper (spawn-helper.ts) is started now, so the first command does not
+ * wait for a Node process to boot, and again on the next launch if it ever dies. It never keeps
+ * the event loop alive while no command is in flight.
+ *
+ * Why: fork() copies the page tables of the process that calls it, so starting a command from the
+ * server costs more the more memory the server holds; the helper holds almost none. The helper
+ * only starts processes and relays their output: every policy decision, timeout and kill stays
+ * here (process groups are signalled directly by pid).
+ */
+export function createSpawner(): Spawner {
+  const entries = new Map<number, Entry>();
+  let helper: Helper | undefined;
+  let nextId = 0;
+  let closed = false;
+
+  /** No more output will come: ends both streams; `closed` settles once their readers saw the end. */
+  const finish = (id: number, entry: Entry) => {
+    entries.delete(id);
+    entry.stdout.push(null);
+    entry.stderr.push(null);
+    // Like a child's 'close' event, which comes only after its pipes have emitted all their data.
+    void Promise.all([drained(entry.stdout), drained(entry.stderr)]).then(entry.resolveClosed);
+    if (entries.size === 0) idle();
+  };
+  const idle = () => {
+    // With nothing in flight the helper must not keep the server's event loop alive.
+    helper?.child.unref();
+    (helper?.child.stdout as { unref?: () => void } | null)?.unref?.();
+  };
+  const busy = () => {
+    helper?.child.ref();
+    (helper?.child.stdout as { ref?: () => void } | null)?.ref?.();
+  };
+
+  const push = (current: Helper, stream: RelayStream, chunk: Buffer) => {
+    if (stream.destroyed) return;
+    if (!stream.push(chunk)) {
+      current.full.add(stream);
+      current.child.stdout!.pause();
+    }
+  };
+  const onRead = (stream: RelayStream) => {
+    const current = helper;
+    if (current?.full.delete(stream) && current.full.size === 0) current.child.stdout!.resume();
+  };
+
+  const onFrame = (current: Helper, kind: number, id: number, payload: Buffer) => {
+    const entry = entries.get(id);
+    if (!entry) return;
+    switch (kind) {
+      case FrameKind.spawned: {
+        const spawned = JSON.parse(payload.toString('utf8')) as SpawnedPayload;
+        entry.started = true;
+        entry.resolveStarted(spawned);
+        if ('error' in spawned) finish(id, entry);
+        break;
+      }
+      case FrameKind.stdout:
+        push(current, entry.stdout, payload);
+        break;
+      case FrameKind.stderr:
+        push(current, entry.stderr, payload);
+        break;
+      case FrameKind.exit:
+        entry.exited = true;
+        entry.resolveExited(JSON.parse(payload.toString('utf8')) as ExitPayload);
+        break;
+      case FrameKind.closed:
+        finish(id, entry);
+        break;
+    }
+  };
+
+  const lose = (lost: Helper, reason: string) => {
+    if (helper === lost) helper = undefined;
+    for (const [id, entry] of entries) {
+      if (entry.helper !== lost) continue;
+      if (!entry.started) entry.resolveStarted({ error: { code: 'EHELPER', message: reason } });
+      else if (!entry.exited) entry.resolveExited({ code: null, signal: null, lost: reason });
+      finish(id, entry);
+    }
+  };
+
+  const startHelper = (): Helper => {
+    const child = spawn(process.execPath, [...HELPER_FLAGS, HELPER_PATH], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      // Nothing of the server's environment (NODE_OPTIONS included) reaches the helper; every
+      // command brings its own environment.
+      env: {},
+    });
+    const current: Helper = { child, full: new Set() };
+    const read = createFrameReader((kind, id, payload) => onFrame(current, kind, id, payload));
+    child.stdout!.on('data', read);
+    child.stdin!.on('error', () => {
+      // The helper died; its exit (below) fails what was in flight.
+    });
+    child.once('error', (error) => lose(current, `the spawn helper failed: ${error.message}`));
+    child.once('exit', (code, signal) =>
+      lose(current, `the spawn helper exited (${signal ?? `code ${code}`}) while the command ran`),
+    );
+    return current;
+  };
+
+  const launch = (request: LaunchRequest): LaunchedProcess => {
+    if (closed) throw new Error('The spawner is closed.');
+    helper ??= startHelper();
+    const current = helper;
+    nextId = (nextId % 0xffff_ffff) + 1;
+    const id = nextId;
+    let resolveStarted!: (payload: SpawnedPayload) => void;
+    let resolveExited!: (exit: LaunchExit) => void;
+    let resolveClosed!: () => void;
+    const started = new Promise<SpawnedPayload>((resolve) => {
+      resolveStarted = resolve;
+    });
+    const exited = new Promise<LaunchExit>((resolve) => {
+      resolveExited = resolve;
+    });
+    const closedPromise = new Promise<void>((resolve) => {
+      resolveClosed = resolve;
+    });
+    const entry: Entry = {
+      helper: current,
+      stdout: new RelayStream(onRead),
+      stderr: new RelayStream(onRead),
+      started: false,
+      exited: false,
+      resolveStarted,
+      resolveExited,
+      resolveClosed,
+    };
+    for (const stream of [entry.stdout, entry.stderr]) {
+      stream.once('close', () => onRead(stream));
+    }
+    if (entries.size === 0) busy();
+    entries.set(id, entry);
+    const message: HelperRequest = { op: 'spawn', id, ...request };
+    current.child.stdin!.write(`${JSON.stringify(message)}\n`);
+    return {
+      stdout: entry.stdout,
+      stderr: entry.stderr,
+      started,
+      exited,
+      closed: closedPromise,
+      release() {
+        // Output still buffered here is dropped, as when a child's pipes are destroyed.
+        entry.stdout.destroy();
+        entry.stderr.destroy();
+        entry.resolveClosed();
+        if (!entries.delete(id)) return;
+        if (helper === current) current.child.stdin!.write(`${JSON.stringify({ op: 'release', id })}\n`);
+        if (entries.size === 0) idle();
+      },
+    };
+  };
+
+  helper = startHelper();
+  idle();
+  return {
+    launch,
+    close() {
+      closed = true;
+      const current = helper;
+      helper = undefined;
+      if (current) {
+        current.child.stdin!.end();
+        lose(current, 'the server is shutting down');
+      }
+    },
+  };
+}
+
+/** Settles when a stream has emitted its end (or was destroyed). */
+function drained(stream: Readable): Promise<void> {
+  if (stream.readableEnded || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.once('end', resolve);
+    stream.once('close', resolve);
+  });
+}

@@ -1,0 +1,146 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTempDir, type SpawnedStdioServer, spawnStdioServer, type TempDir } from '@meshwork/testkit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BIN, eventually, groupMembers, structured } from '../helpers.js';
+
+/** The spawn helper the server at `serverPid` started commands from. */
+function helperOf(serverPid: number): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (parent === serverPid && commandLine.includes('spawn-helper')) return Number(entry);
+    } catch {
+      // ended while we looked
+    }
+  }
+  return undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+describe('spawn helper', () => {
+  let root: TempDir;
+  let server: SpawnedStdioServer | undefined;
+  const start = async () => {
+    server = await spawnStdioServer({
+      bin: BIN,
+      args: [
+        '--root',
+        root.path,
+        ...['sh -c *', 'echo *', 'no-such-program *', './data.txt'].flatMap((rule) => ['--allow', rule]),
+        '--kill-grace-ms',
+        '500',
+        // Inside the temp root, so that a server killed outright leaves nothing behind.
+        '--output-dir',
+        join(root.path, 'output'),
+      ],
+      cwd: root.path,
+    });
+    return server;
+  };
+  beforeEach(async () => {
+    root = await createTempDir();
+    writeFileSync(join(root.path, 'data.txt'), 'not a program\n');
+  });
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+    await root.remove();
+  });
+
+  it('starts commands from a helper process, in their own process group', async () => {
+    const spawned = await start();
+    const result = structured(
+      await spawned.client.callTool({
+        name: 'run_command',
+        arguments: { command: "sh -c 'echo $PPID; ps -o pgid= -p $$'" },
+      }),
+    );
+    const [parent, group] = String(result.stdout).trim().split(/\s+/).map(Number);
+    expect(parent).toBe(helperOf(spawned.pid!));
+    expect(parent).not.toBe(spawned.pid);
+    expect(group).toBe(result.pid);
+  });
+
+  it('reports a program that cannot be started as exit 127 or 126, with the reason', async () => {
+    const spawned = await start();
+    const missing = structured(
+      await spawned.client.callTool({ name: 'run_command', arguments: { command: 'no-such-program x' } }),
+    );
+    expect(missing).toMatchObject({
+      exit_code: 127,
+      pid: null,
+      stderr: 'no-such-program: command not found\n',
+    });
+    const notExecutable = structured(
+      await spawned.client.callTool({ name: 'run_command', arguments: { command: './data.txt' } }),
+    );
+    expect(notExecutable.exit_code).toBe(126);
+    expect(notExecutable.stderr).toMatch(/EACCES/);
+  });
+
+  it('ends the running commands and starts a new helper when the helper dies', async () => {
+    const spawned = await start();
+    const background = structured(
+      await spawned.client.callTool({
+        name: 'start_process',
+        arguments: { command: "sh -c 'sleep 100 & sleep 100'" },
+      }),
+    );
+    const pgid = background.pid as number;
+    expect(pgid).toBeGreaterThan(1);
+    expect(await eventually(() => groupMembers(pgid).length >= 2)).toBe(true);
+    const helper = helperOf(spawned.pid!);
+    expect(helper).toBeDefined();
+    process.kill(helper!, 'SIGKILL');
+
+    expect(await eventually(() => groupMembers(pgid).length === 0)).toBe(true);
+    let state: unknown;
+    for (let attempt = 0; attempt < 200 && state !== 'exited'; attempt += 1) {
+      const listed = structured(
+        await spawned.client.callTool({ name: 'process_status', arguments: { id: background.id } }),
+      );
+      state = (listed.processes as Array<{ state: string }>)[0]?.state;
+      if (state !== 'exited') await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(state).toBe('exited');
+    const output = structured(
+      await spawned.client.callTool({ name: 'read_process_output', arguments: { id: background.id } }),
+    );
+    expect(output.output).toMatch(/spawn helper exited/);
+
+    const after = structured(
+      await spawned.client.callTool({ name: 'run_command', arguments: { command: 'echo still working' } }),
+    );
+    expect(after.stdout).toBe('still working\n');
+    expect(helperOf(spawned.pid!)).not.toBe(helper);
+  });
+
+  it('ends every command of a server that was killed outright', async () => {
+    const spawned = await start();
+    const background = structured(
+      await spawned.client.callTool({
+        name: 'start_process',
+        arguments: { command: "sh -c 'sleep 100 & sleep 100'" },
+      }),
+    );
+    const pgid = background.pid as number;
+    expect(await eventually(() => groupMembers(pgid).length >= 2)).toBe(true);
+    const helper = helperOf(spawned.pid!)!;
+    process.kill(spawned.pid!, 'SIGKILL');
+    expect(await eventually(() => groupMembers(pgid).length === 0)).toBe(true);
+    expect(await eventually(() => !isAlive(helper))).toBe(true);
+  });
+});
