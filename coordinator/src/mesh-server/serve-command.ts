@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import {
   createLogger,
+  readPackageVersion,
   readServeSettings,
   runServer,
   SERVE_CLI_OPTIONS,
@@ -55,7 +55,7 @@ export async function serveCommand(
     return 0;
   }
   if (values.version) {
-    io.stdout.write(`${packageVersion()}\n`);
+    io.stdout.write(`${readPackageVersion(new URL('../../package.json', import.meta.url))}\n`);
     return 0;
   }
   try {
@@ -124,10 +124,11 @@ export async function serveCommand(
       maxWaitSeconds,
       retries: daemonSettings.retries,
     };
+    const version = readPackageVersion(new URL('../../package.json', import.meta.url));
     const running = await runServer({
       settings,
       logger,
-      factory: () => createMeshServer(context, packageVersion()),
+      factory: () => createMeshServer(context, version),
       announce: (line) => io.stderr.write(`${line}\n`),
       onShutdown: async () => {
         await workerStarting;
@@ -139,16 +140,5 @@ export async function serveCommand(
     return 0;
   } catch (error) {
     return reportError(error, io, 'meshwork serve');
-  }
-}
-
-function packageVersion(): string {
-  try {
-    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version?: string;
-    };
-    return manifest.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
   }
 }

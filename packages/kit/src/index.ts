@@ -26,6 +26,7 @@ export {
   type LogLevel,
   REDACTED_PATHS,
 } from './logger.js';
+export { readPackageVersion } from './package-version.js';
 export { type RunningServer, type RunServerOptions, runServer } from './run-server.js';
 export {
   DEFAULT_MAX_BODY_BYTES,

@@ -4,26 +4,15 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { pickEnvironment } from '@meshwork/testkit';
+import { pickEnvironment, within } from '@meshwork/testkit';
+
+export { within };
 
 /** The echo fixture bin, built on the kit's `dist/`. */
 export const ECHO_BIN = fileURLToPath(new URL('./fixtures/echo-server.mjs', import.meta.url));
 
 /** A generous bound for anything a process should do promptly; far above normal, never slept. */
 export const PROMPTLY_MS = 15_000;
-
-/** Rejects with `label` when `promise` has not settled within `ms`; the timer never outlives it. */
-export async function within<T>(promise: Promise<T>, ms: number, label: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${label}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** How a process ended. */
 export interface Exit {

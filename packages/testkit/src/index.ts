@@ -44,3 +44,4 @@ export {
   HANDSHAKE_MESSAGES,
 } from './stdout-guard.js';
 export { createTempDir, type TempDir } from './temp-dir.js';
+export { within } from './within.js';

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
   createLogger,
+  readPackageVersion,
   readServeSettings,
   runServer,
   SERVE_CLI_OPTIONS,
@@ -36,15 +36,13 @@ async function main(): Promise<number> {
     },
     allowPositionals: true,
   });
-  const packageJson = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
+  const version = readPackageVersion(new URL('../package.json', import.meta.url));
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   if (values.version) {
-    process.stdout.write(`${packageJson.version}\n`);
+    process.stdout.write(`${version}\n`);
     return 0;
   }
   const settings = readServeSettings(values);
@@ -61,7 +59,7 @@ async function main(): Promise<number> {
   const running = await runServer({
     settings,
     logger,
-    factory: () => createFilesystemServer({ sandbox, readOnly, logger, version: packageJson.version }).server,
+    factory: () => createFilesystemServer({ sandbox, readOnly, logger, version }).server,
   });
   logger.info({ roots: sandbox.rootPaths, readOnly, deny: sandbox.deny.patterns }, 'meshwork-fs started');
   await running.closed;

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   createLogger,
+  readPackageVersion,
   readServeSettings,
   runServer,
   SERVE_CLI_OPTIONS,
@@ -37,17 +37,6 @@ const MEMORY_OPTIONS = {
   source: { type: 'string' },
 } as const;
 
-function version(): string {
-  try {
-    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-      version?: string;
-    };
-    return manifest.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
-
 function readBound(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
@@ -66,7 +55,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (values.version) {
-    process.stdout.write(`${version()}\n`);
+    process.stdout.write(`${readPackageVersion(new URL('../package.json', import.meta.url))}\n`);
     return 0;
   }
   const settings = readServeSettings(values);
@@ -91,7 +80,7 @@ async function main(): Promise<number> {
   });
   logger.info({ dir: store.paths.root }, 'memory directory open');
   const tools = createMemoryTools({ store });
-  const serverVersion = version();
+  const serverVersion = readPackageVersion(new URL('../package.json', import.meta.url));
   const running = await runServer({
     settings,
     logger,

@@ -1,3 +1,7 @@
+import { within } from '@meshwork/testkit';
+
+export { within };
+
 // Shared helpers for the memory server's tests: the built bin, tool-call assertions, bounded waits
 // on child-process output (never sleeps), and an index/topics agreement check.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -46,19 +50,6 @@ export async function callError(
   expect(result.isError).toBe(true);
   const content = result.content as { type: string; text?: string }[];
   return content.map((block) => block.text ?? '').join('\n');
-}
-
-/** Rejects with `label` when `promise` has not settled within `ms`. */
-export async function within<T>(promise: Promise<T>, ms: number, label: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${label}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** A node child running a fixture, with its stdout collected line by line. */

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   createLogger,
+  readPackageVersion,
   readServeSettings,
   runServer,
   SERVE_CLI_OPTIONS,
@@ -114,10 +115,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (values.version) {
-    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-      version: string;
-    };
-    process.stdout.write(`${manifest.version}\n`);
+    process.stdout.write(`${readPackageVersion(new URL('../package.json', import.meta.url))}\n`);
     return 0;
   }
   const settings = readServeSettings(values);
@@ -159,13 +157,11 @@ async function main(): Promise<number> {
     sandboxed: sandbox !== undefined,
     logger,
   };
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
+  const version = readPackageVersion(new URL('../package.json', import.meta.url));
   const running = await runServer({
     settings,
     logger,
-    factory: () => createShellServer({ runtime, version: manifest.version }).server,
+    factory: () => createShellServer({ runtime, version }).server,
     onShutdown: () => processes.close(),
   });
   logger.info(
