@@ -1,5 +1,6 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { STARTER_AGENTS, STARTER_CONFIG, STARTER_README } from './init-templates.js';
 import { type CliIo, EXIT, parseCommand } from './io.js';
 
@@ -18,6 +19,25 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** Package directory of each meshwork server inside a source checkout, keyed by server name. */
+const CHECKOUT_SERVERS = { fs: 'filesystem', shell: 'shell', memory: 'memory' } as const;
+
+/**
+ * The starter `mcpServers`. When this coordinator runs from a built source checkout (the servers'
+ * `dist/cli.js` sit beside it), the entries run those files with node, because the `npx` form
+ * needs the packages published; otherwise the `npx` form is kept.
+ */
+async function starterServers(): Promise<typeof STARTER_CONFIG.mcpServers> {
+  const servers: Record<string, { command: string; args: string[] }> = { ...STARTER_CONFIG.mcpServers };
+  for (const [name, directory] of Object.entries(CHECKOUT_SERVERS)) {
+    const bin = fileURLToPath(new URL(`../../../servers/${directory}/dist/cli.js`, import.meta.url));
+    const entry = servers[name];
+    if (entry && (await exists(bin)))
+      servers[name] = { command: 'node', args: [bin, ...entry.args.slice(2)] };
+  }
+  return servers as typeof STARTER_CONFIG.mcpServers;
+}
+
 /** `meshwork init`. */
 export async function initCommand(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseCommand(argv, { force: { type: 'boolean' } }, io, INIT_USAGE);
@@ -25,7 +45,10 @@ export async function initCommand(argv: string[], io: CliIo): Promise<number> {
   if (parsed === undefined) return EXIT.usage;
   const force = parsed.values.force === true;
   const files: Array<[string, string]> = [
-    ['meshwork.json', `${JSON.stringify(STARTER_CONFIG, null, 2)}\n`],
+    [
+      'meshwork.json',
+      `${JSON.stringify({ ...STARTER_CONFIG, mcpServers: await starterServers() }, null, 2)}\n`,
+    ],
     ...Object.entries(STARTER_AGENTS).map(([name, text]): [string, string] => [
       join('.meshwork', 'agents', name),
       text,

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -168,6 +168,20 @@ describe('meshwork CLI', () => {
     ]);
     const again = await runCli(['init'], { cwd: dir.path });
     expect(again.stdout).toContain('kept     meshwork.json');
+  });
+
+  it('init, run from a source checkout, points at the built servers so `servers` connects', async () => {
+    await runCli(['init'], { cwd: dir.path });
+    const written = JSON.parse(readFileSync(join(dir.path, 'meshwork.json'), 'utf8')) as {
+      mcpServers: Record<string, { command: string; args: string[] }>;
+    };
+    for (const entry of Object.values(written.mcpServers)) {
+      expect(entry.command).toBe('node');
+      expect(existsSync(entry.args[0]!)).toBe(true);
+    }
+    const servers = await runCli(['servers'], { cwd: dir.path });
+    expect(servers.stdout.match(/✓ Connected/g)).toHaveLength(3);
+    expect(servers.code).toBe(0);
   });
 
   it('servers reports status, tool count and latency', async () => {
