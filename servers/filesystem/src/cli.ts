@@ -37,12 +37,14 @@ async function main(): Promise<number> {
     allowPositionals: true,
   });
   const version = readPackageVersion(new URL('../package.json', import.meta.url));
+  // Even --help and --version stay off stdout: a server bin writes nothing there but protocol
+  // frames (the reference filesystem server prints its usage on stderr too).
   if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stderr.write(`${USAGE}\n`);
     return 0;
   }
   if (values.version) {
-    process.stdout.write(`${version}\n`);
+    process.stderr.write(`${version}\n`);
     return 0;
   }
   const settings = readServeSettings(values);

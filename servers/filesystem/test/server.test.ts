@@ -224,8 +224,9 @@ describe('command line', () => {
   it('prints usage with --help and exits 0', () => {
     const result = run(['--help']);
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('Usage: meshwork-fs [flags] <root>...');
-    expect(result.stdout).toContain('--deny');
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('Usage: meshwork-fs [flags] <root>...');
+    expect(result.stderr).toContain('--deny');
   });
 
   it('fails clearly without roots or with only missing ones', () => {

@@ -50,12 +50,14 @@ async function main(): Promise<number> {
     options: { ...SERVE_CLI_OPTIONS, ...MEMORY_OPTIONS },
     allowPositionals: false,
   });
+  // Even --help and --version stay off stdout: a server bin writes nothing there but protocol
+  // frames (the reference filesystem server prints its usage on stderr too).
   if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stderr.write(`${USAGE}\n`);
     return 0;
   }
   if (values.version) {
-    process.stdout.write(`${readPackageVersion(new URL('../package.json', import.meta.url))}\n`);
+    process.stderr.write(`${readPackageVersion(new URL('../package.json', import.meta.url))}\n`);
     return 0;
   }
   const settings = readServeSettings(values);

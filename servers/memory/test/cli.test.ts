@@ -12,8 +12,9 @@ const run = (args: string[]) =>
 
 describe('meshwork-memory bin', () => {
   it('prints its usage, with the memory and transport flags', async () => {
-    const { code, stdout } = await run(['--help']);
+    const { code, stdout, stderr } = await run(['--help']);
     expect(code).toBe(0);
+    expect(stdout).toBe('');
     for (const flag of [
       '--dir',
       '--index-max-lines',
@@ -23,7 +24,7 @@ describe('meshwork-memory bin', () => {
       '--http',
       '--stdio',
     ]) {
-      expect(stdout).toContain(flag);
+      expect(stderr).toContain(flag);
     }
   });
 

@@ -32,7 +32,8 @@ describe('meshwork-shell cli', () => {
   it('prints help and rejects bad usage', () => {
     const help = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
-    expect(help.stdout).toContain('--allow <glob>');
+    expect(help.stdout).toBe('');
+    expect(help.stderr).toContain('--allow <glob>');
     const badRoot = spawnSync(process.execPath, [BIN, '--root', join(root.path, 'missing')], {
       encoding: 'utf8',
       input: '',
