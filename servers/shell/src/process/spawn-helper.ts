@@ -8,6 +8,19 @@ import {
   type SpawnedPayload,
   type SpawnRequest,
 } from './spawn-frames.js';
+import {
+  findExecutableError,
+  startWarmShell,
+  type WarmShell,
+  warmShellKey,
+  warmShellLine,
+} from './warm-shell.js';
+
+/** The shell that warm shells run; POSIX puts one here on every system we support. */
+const WARM_SHELL_PATH = '/bin/sh';
+
+/** How long the helper must have been idle before it forks the next warm shell. */
+const WARM_SHELL_IDLE_MS = 1;
 
 /** Longest wait before a started command's pid is reported when it has neither output nor exited. */
 const ANNOUNCE_DELAY_MS = 5;
@@ -28,6 +41,10 @@ const ANNOUNCE_DELAY_MS = 5;
  */
 export function runSpawnHelper(input: Readable, output: Writable): void {
   const children = new Map<number, ChildProcess>();
+  let warm: WarmShell | undefined;
+  let warmTimer: NodeJS.Timeout | undefined;
+  let warmShellsWork = true;
+  let abandoned = false;
   let corked = false;
   let blocked = false;
 
@@ -65,21 +82,76 @@ export function runSpawnHelper(input: Readable, output: Writable): void {
   const refuse = (id: number, error: NodeJS.ErrnoException) =>
     sendJson(FrameKind.spawned, id, { error: { code: error.code ?? 'EUNKNOWN', message: error.message } });
 
+  /**
+   * Starts the next warm shell once the helper has been idle for {@link WARM_SHELL_IDLE_MS}. The
+   * fork blocks this process for most of a millisecond, so it must not run while a command's exit
+   * waits to be relayed or while the next request is already on its way; a client firing commands
+   * back to back simply gets ordinary spawns.
+   */
+  const prepareWarmShell = (request: SpawnRequest, key: string) => {
+    clearTimeout(warmTimer);
+    if (!warmShellsWork || abandoned) return;
+    warmTimer = setTimeout(() => {
+      if (abandoned || warm) return;
+      let shell: WarmShell;
+      try {
+        shell = startWarmShell(WARM_SHELL_PATH, request, key);
+      } catch {
+        return;
+      }
+      const { child } = shell;
+      // A shell that cannot even start (no /bin/sh) means commands start the ordinary way from now on.
+      child.once('error', () => {
+        warmShellsWork = false;
+        if (warm?.child === child) warm = undefined;
+      });
+      child.once('exit', () => {
+        if (warm?.child === child) warm = undefined;
+      });
+      if (child.pid !== undefined) warm = shell;
+    }, WARM_SHELL_IDLE_MS);
+  };
+
+  /** The warm shell this request can run in (now told its line), or undefined to spawn directly. */
+  const takeWarmShell = (request: SpawnRequest): ChildProcess | undefined => {
+    const key = warmShellKey(request);
+    const line = key === undefined ? undefined : warmShellLine(request);
+    if (key === undefined || line === undefined) return undefined;
+    const current = warm;
+    if (current?.key !== key || current.child.exitCode !== null || current.child.signalCode !== null) {
+      if (current) {
+        warm = undefined;
+        killGroup(current.child.pid!);
+      }
+      return undefined;
+    }
+    // A missing command must fail as it would from spawn(), not as the shell's own message.
+    if (findExecutableError(request.file, request.cwd, request.env.PATH)) return undefined;
+    warm = undefined;
+    current.child.stdin!.end(request.stdin === undefined ? line : line + request.stdin);
+    return current.child;
+  };
+
   const start = (request: SpawnRequest) => {
     const id = request.id;
-    let child: ChildProcess;
-    try {
-      child = spawn(request.file, request.args, {
-        cwd: request.cwd,
-        env: request.env,
-        detached: true,
-        stdio: [request.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      });
-    } catch (error) {
-      refuse(id, error as NodeJS.ErrnoException);
-      return;
+    clearTimeout(warmTimer);
+    let child: ChildProcess | undefined = takeWarmShell(request);
+    const warmed = child !== undefined;
+    if (!child) {
+      try {
+        child = spawn(request.file, request.args, {
+          cwd: request.cwd,
+          env: request.env,
+          detached: true,
+          stdio: [request.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        });
+      } catch (error) {
+        refuse(id, error as NodeJS.ErrnoException);
+        return;
+      }
     }
-    if (child.pid === undefined) {
+    const pid = child.pid;
+    if (pid === undefined) {
       // The error event follows on the next tick with the reason (ENOENT, EACCES, …).
       child.once('error', (error: NodeJS.ErrnoException) => refuse(id, error));
       return;
@@ -88,7 +160,6 @@ export function runSpawnHelper(input: Readable, output: Writable): void {
     // The pid is announced with the first output, the exit or after a few milliseconds, whichever
     // comes first: a quick command then costs the server one wake-up instead of two, and nothing
     // needs the pid sooner (a timeout or a cancellation just waits for it).
-    const pid = child.pid;
     let announced = false;
     const announce = () => {
       if (announced) return;
@@ -97,7 +168,7 @@ export function runSpawnHelper(input: Readable, output: Writable): void {
       sendJson(FrameKind.spawned, id, { pid });
     };
     const timer = setTimeout(announce, ANNOUNCE_DELAY_MS);
-    if (request.stdin !== undefined && child.stdin) {
+    if (!warmed && request.stdin !== undefined && child.stdin) {
       child.stdin.on('error', () => {
         // The command may exit without reading its input (EPIPE); that is not a failure.
       });
@@ -119,8 +190,10 @@ export function runSpawnHelper(input: Readable, output: Writable): void {
       announce();
       sendJson(FrameKind.exit, id, { code, signal, groupGone: !groupExists(pid) });
     });
+    const warmKey = warmShellKey(request);
     child.once('close', () => {
       if (children.delete(id)) send(FrameKind.closed, id, Buffer.alloc(0));
+      if (warmKey !== undefined) prepareWarmShell(request, warmKey);
     });
   };
 
@@ -147,12 +220,12 @@ export function runSpawnHelper(input: Readable, output: Writable): void {
   });
   const abandon = () => {
     // The server is gone: nobody can read these commands' output or stop them any more.
+    abandoned = true;
+    clearTimeout(warmTimer);
+    if (warm) killGroup(warm.child.pid!);
+    warm = undefined;
     for (const child of children.values()) {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+      killGroup(child.pid!);
       child.stdout?.destroy();
       child.stderr?.destroy();
     }
@@ -162,6 +235,15 @@ export function runSpawnHelper(input: Readable, output: Writable): void {
   input.on('end', abandon);
   input.on('error', abandon);
   output.on('error', abandon);
+}
+
+/** Sends SIGKILL to process group `pgid`, which may already be gone. */
+function killGroup(pgid: number): void {
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }
 
 /** Whether process group `pgid` still has a member (zombies included). */
