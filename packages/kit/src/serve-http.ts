@@ -1,6 +1,5 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, type McpServerFactory } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import { KitError } from './errors.js';
@@ -59,6 +58,8 @@ export async function serveHttp(
     maxRequestBodySize: maxBodyBytes,
     onerror: (error) => logger.warn({ err: error }, 'mcp handler error'),
   });
+  // Loaded here, not at import: a stdio-only server never pays the ~5 MB this adapter costs.
+  const { toNodeHandler } = await import('@modelcontextprotocol/node');
   const nodeHandler = toNodeHandler(mcpHandler, {
     maxRequestBodySize: maxBodyBytes,
     onerror: (error) => logger.error({ err: error }, 'http adapter error'),

@@ -76,7 +76,7 @@ export interface ProcessTable {
 
 /**
  * Creates the shared process table. Commands are started by a small helper process (see
- * spawner.ts), which this starts now and stops in `close()`.
+ * spawner.ts), which the first command starts and `close()` stops.
  */
 export function createProcessTable(options: ProcessTableOptions): ProcessTable {
   const spawner = createSpawner();

@@ -81,9 +81,11 @@ interface Helper {
 }
 
 /**
- * Creates a spawner. The helper (spawn-helper.ts) is started now, so the first command does not
- * wait for a Node process to boot, and again on the next launch if it ever dies. It never keeps
- * the event loop alive while no command is in flight.
+ * Creates a spawner. The helper (spawn-helper.ts) is started by the first launch, and again by the
+ * next launch if it ever dies: a server that is connected but never runs a command (a profile
+ * that lists the shell and does not use it) does not hold a second Node process, at the price of
+ * about 40 ms once, on its first command. It never keeps the event loop alive while no command
+ * is in flight.
  *
  * Why: fork() copies the page tables of the process that calls it, so starting a command from the
  * server costs more the more memory the server holds; the helper holds almost none. The helper
@@ -237,8 +239,6 @@ export function createSpawner(): Spawner {
     };
   };
 
-  helper = startHelper();
-  idle();
   return {
     launch,
     close() {
