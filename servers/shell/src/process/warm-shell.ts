@@ -10,8 +10,16 @@ import type { SpawnRequest } from './spawn-frames.js';
  */
 const WARM_SCRIPT = 'unset PWD; IFS= read -r line || exit 0; eval "$line"';
 
-/** Variables a POSIX shell reads or sets itself, so a warm shell could not pass them through unchanged. */
+/**
+ * Variables a POSIX shell (dash, or bash as sh) reads at startup or sets itself, so a warm shell
+ * could not pass them through unchanged or would behave differently with them (SHELLOPTS=xtrace
+ * would trace the exec line to the command's stderr).
+ */
 const SHELL_VARIABLES = new Set([
+  'BASHOPTS',
+  'BASH_ENV',
+  'BASH_XTRACEFD',
+  'CDPATH',
   'ENV',
   'HISTFILE',
   'IFS',
@@ -26,7 +34,9 @@ const SHELL_VARIABLES = new Set([
   'PS1',
   'PS2',
   'PS4',
+  'POSIXLY_CORRECT',
   'PWD',
+  'SHELLOPTS',
 ]);
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -48,6 +58,8 @@ export interface WarmShell {
 
 /** The key a request must match to run in a warm shell, or undefined when it cannot use one. */
 export function warmShellKey(request: Pick<SpawnRequest, 'cwd' | 'env'>): string | undefined {
+  // Without PATH, execvp and the shell fall back to different default search paths.
+  if (request.env.PATH === undefined) return undefined;
   for (const [name, value] of Object.entries(request.env)) {
     if (!VARIABLE_NAME.test(name) || SHELL_VARIABLES.has(name) || value.includes('\0')) return undefined;
   }

@@ -38,7 +38,8 @@ describe('warm shell lines', () => {
     expect(key).toBeDefined();
     expect(warmShellKey({ cwd: '/b', env: { PATH: '/bin' } })).not.toBe(key);
     expect(warmShellKey({ cwd: '/a', env: { PATH: '/usr/bin' } })).not.toBe(key);
-    for (const name of ['PWD', 'IFS', 'ENV', 'PS4', 'not-a-name']) {
+    expect(warmShellKey({ cwd: '/a', env: {} })).toBeUndefined();
+    for (const name of ['PWD', 'IFS', 'ENV', 'PS4', 'SHELLOPTS', 'BASH_ENV', 'not-a-name']) {
       expect(warmShellKey({ cwd: '/a', env: { PATH: '/bin', [name]: 'x' } })).toBeUndefined();
     }
   });

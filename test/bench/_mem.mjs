@@ -1,0 +1,17 @@
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { readFileSync } from 'node:fs';
+const flags = (process.env.FLAGS ?? '').split(' ').filter(Boolean);
+const extraEnv = process.env.XENV ? Object.fromEntries([process.env.XENV.split('=')]) : {};
+const which = process.env.WHICH ?? 'fs';
+const args = which === 'fs' ? ['/work/main/servers/filesystem/dist/cli.js', '/tmp/fsroot2'] : ['/work/main/servers/shell/dist/cli.js', '--root', '/tmp/fsroot2', '--allow', 'echo *'];
+const transport = new StdioClientTransport({ command: process.execPath, args: [...flags, ...args], env: { PATH: process.env.PATH, MESHWORK_LOG_LEVEL: 'warn', ...extraEnv }, stderr: 'ignore' });
+const client = new Client({ name: 'm', version: '0' });
+await client.connect(transport);
+await client.listTools();
+const call = (i) => which === 'fs' ? client.callTool({ name: 'read_text_file', arguments: { path: `/tmp/fsroot2/f${(i % 20) + 1}.txt` } }) : client.callTool({ name: 'run_command', arguments: { command: `echo ${i}` } });
+for (let round = 0; round < 30; round++) await Promise.all(Array.from({ length: 8 }, (_, i) => call(round * 8 + i)));
+const status = readFileSync(`/proc/${transport.pid}/status`, 'utf8');
+const get = (k) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)[1]) / 1024;
+console.log(`${which} ${(flags.join(' ') || '(none)').padEnd(60)} ${JSON.stringify(extraEnv)} rss ${get('VmRSS').toFixed(0)} anon ${get('RssAnon').toFixed(0)} file ${get('RssFile').toFixed(0)}`);
+await client.close();
