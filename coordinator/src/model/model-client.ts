@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { Message, MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages';
 import { CoordinatorError, messageOf } from '../errors.js';
+import { createMessageAccumulator } from './message-accumulator.js';
 import { backoffMs, type RetryReason, retryAfterMs, retryReasonOf } from './retry-policy.js';
 
 /** Where the model lives. Without `apiKey` and `baseURL` the SDK's own env handling applies. */
@@ -80,15 +81,16 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
     async create(request, callOptions = {}) {
       for (let attempt = 0; ; attempt += 1) {
         try {
-          const stream = anthropic.messages.stream(
-            request as Parameters<typeof anthropic.messages.stream>[0],
+          const stream = await anthropic.messages.create(
+            { ...(request as MessageCreateParamsBase), stream: true },
             {
               ...(callOptions.signal ? { signal: callOptions.signal } : {}),
               ...(callOptions.headers ? { headers: callOptions.headers } : {}),
             },
           );
-          if (callOptions.onText) stream.on('text', callOptions.onText);
-          return await stream.finalMessage();
+          const accumulator = createMessageAccumulator(callOptions.onText);
+          for await (const event of stream) accumulator.push(event);
+          return accumulator.finish();
         } catch (error) {
           if (callOptions.signal?.aborted) throw callOptions.signal.reason ?? error;
           const reason = retryReasonOf(error);
