@@ -5,7 +5,10 @@
 // run with a naive spawn of servers per subagent beside it, as ratios. Scale with
 // COORDINATOR_BENCH_AGENTS and COORDINATOR_BENCH_TURNS; COORDINATOR_BENCH_NAIVE=0 skips the naive run;
 // COORDINATOR_BENCH_WARM_RUNS (default 3) warm runs follow the cold one (their medians are shown);
-// COORDINATOR_BENCH_PROFILE=<file> writes a CPU profile of the first warm run.
+// COORDINATOR_BENCH_PROFILE=<file> writes a CPU profile of the first warm run;
+// COORDINATOR_BENCH_MODEL_DELAY_MS=<ms> makes the model take about that long per reply (±50 % at
+// random), as a real one does
+// (the targets are for an instant model, which keeps the coordinator's one event loop saturated).
 //
 // Two overhead figures are printed, because they answer different questions:
 // - "round-trip" (the original figure): turn wall time - the model round trip - the tool round trip,
@@ -35,6 +38,7 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const agents = Number(process.env.COORDINATOR_BENCH_AGENTS ?? 16);
 const turns = Number(process.env.COORDINATOR_BENCH_TURNS ?? 5);
 const warmRuns = Math.max(1, Number(process.env.COORDINATOR_BENCH_WARM_RUNS ?? 3));
+const modelDelayMs = Number(process.env.COORDINATOR_BENCH_MODEL_DELAY_MS ?? 0);
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
 function percentile(values, fraction) {
@@ -315,9 +319,11 @@ async function startModel(dir) {
     const server = await createScriptedModelServer({
       script(context) {
         const index = countAssistantMessages(context.body);
-        if (index >= turns) return { text: 'Done.' };
+        // Real replies vary in time, which keeps agents from answering in lockstep: ±50 % at random.
+        const delayMs = Number(process.env.BENCH_MODEL_DELAY_MS ?? 0) * (0.5 + Math.random());
+        if (index >= turns) return { text: 'Done.', delayMs };
         const call = callOf(dir, context.headers['x-meshwork-agent-id'] ?? 'unknown', index);
-        return { content: [{ type: 'tool_use', name: call.name, input: call.input }] };
+        return { content: [{ type: 'tool_use', name: call.name, input: call.input }], delayMs };
       },
     });
     process.stdout.write(server.url + '\\n');
@@ -326,7 +332,12 @@ async function startModel(dir) {
   `;
   const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
     cwd: join(repo, 'test'),
-    env: { ...process.env, BENCH_DIR: dir, BENCH_TURNS: String(turns) },
+    env: {
+      ...process.env,
+      BENCH_DIR: dir,
+      BENCH_TURNS: String(turns),
+      BENCH_MODEL_DELAY_MS: String(modelDelayMs),
+    },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   let buffer = '';
@@ -545,7 +556,7 @@ const dir = await setUp();
 const model = await startModel(dir);
 try {
   out(
-    `coordinator bench: ${agents} subagents in parallel, 2 profiles, ${turns} turns each with one tool call (fs read / fs list / shell echo), scripted model answering instantly`,
+    `coordinator bench: ${agents} subagents in parallel, 2 profiles, ${turns} turns each with one tool call (fs read / fs list / shell echo), scripted model answering ${modelDelayMs > 0 ? `after ${modelDelayMs} ms ±50 %` : 'instantly'}`,
   );
   out(`scale: COORDINATOR_BENCH_AGENTS=${agents} COORDINATOR_BENCH_TURNS=${turns}; node ${process.version}`);
   const pooled = await pooledRun(dir, model);
