@@ -1,25 +1,48 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@modelcontextprotocol/client';
 import { createPolicy, type Policy } from '../src/index.js';
 
+/**
+ * Arguments for a server rooted at `root` that allows exactly `rules`, its spilled output kept
+ * inside the root so that a server killed outright leaves nothing behind.
+ */
+export function serverArgs(root: string, rules: readonly string[], extra: readonly string[] = []): string[] {
+  return [
+    '--root',
+    root,
+    ...rules.flatMap((rule) => ['--allow', rule]),
+    '--output-dir',
+    join(root, 'output'),
+    ...extra,
+  ];
+}
+
 /** The built bin under test. */
 export const BIN = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
-/** Live (non-zombie) processes whose process group is `pgid`, read from /proc. */
-export function groupMembers(pgid: number): number[] {
-  const members: number[] = [];
+/** Pids in /proc for which `matches` holds; a process that ends while it is looked at does not match. */
+export function findProcesses(matches: (pid: number) => boolean): number[] {
+  const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') members.push(Number(entry));
+      if (matches(Number(entry))) found.push(Number(entry));
     } catch {
       // the process ended while we looked
     }
   }
-  return members;
+  return found;
+}
+
+/** Live (non-zombie) processes whose process group is `pgid`, read from /proc. */
+export function groupMembers(pgid: number): number[] {
+  return findProcesses((pid) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X';
+  });
 }
 
 /** Waits (bounded) until `condition` holds; used for effects of asynchronous kills, never for readiness. */

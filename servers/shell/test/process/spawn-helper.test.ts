@@ -1,23 +1,16 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTempDir, type SpawnedStdioServer, spawnStdioServer, type TempDir } from '@meshwork/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, eventually, groupMembers, structured } from '../helpers.js';
+import { BIN, eventually, findProcesses, groupMembers, serverArgs, structured } from '../helpers.js';
 
 /** The spawn helper the server at `serverPid` started commands from. */
 function helperOf(serverPid: number): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (parent === serverPid && commandLine.includes('spawn-helper')) return Number(entry);
-    } catch {
-      // ended while we looked
-    }
-  }
-  return undefined;
+  return findProcesses((pid) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return parent === serverPid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('spawn-helper');
+  })[0];
 }
 
 function isAlive(pid: number): boolean {
@@ -36,16 +29,11 @@ describe('spawn helper', () => {
   const start = async () => {
     server = await spawnStdioServer({
       bin: BIN,
-      args: [
-        '--root',
+      args: serverArgs(
         root.path,
-        ...['sh -c *', 'echo *', 'no-such-program *', './data.txt'].flatMap((rule) => ['--allow', rule]),
-        '--kill-grace-ms',
-        '500',
-        // Inside the temp root, so that a server killed outright leaves nothing behind.
-        '--output-dir',
-        join(root.path, 'output'),
-      ],
+        ['sh -c *', 'echo *', 'no-such-program *', './data.txt'],
+        ['--kill-grace-ms', '500'],
+      ),
       cwd: root.path,
     });
     return server;

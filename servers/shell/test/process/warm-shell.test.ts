@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { createTempDir, type SpawnedStdioServer, spawnStdioServer, type TempDir } from '@meshwork/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findExecutableError, warmShellKey, warmShellLine } from '../../src/process/warm-shell.js';
-import { BIN, eventually, structured } from '../helpers.js';
+import { BIN, eventually, findProcesses, serverArgs, structured } from '../helpers.js';
 
 describe('warm shell lines', () => {
   it('single-quotes every word, so the shell expands nothing', () => {
@@ -54,19 +53,11 @@ describe('warm shell lines', () => {
 
 /** Warm shells started by the spawn helper of a server rooted at `root` (matched by their cwd). */
 function warmShellsIn(root: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (commandLine.includes('read -r line') && readlinkSync(`/proc/${entry}/cwd`) === root) {
-        found.push(Number(entry));
-      }
-    } catch {
-      // ended while we looked
-    }
-  }
-  return found;
+  return findProcesses(
+    (pid) =>
+      readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('read -r line') &&
+      readlinkSync(`/proc/${pid}/cwd`) === root,
+  );
 }
 
 describe('warm shells in the server', () => {
@@ -75,13 +66,7 @@ describe('warm shells in the server', () => {
   const start = async () => {
     server = await spawnStdioServer({
       bin: BIN,
-      args: [
-        '--root',
-        root.path,
-        ...['printf *', 'printenv', 'cat', 'no-such-program', 'sleep *'].flatMap((rule) => ['--allow', rule]),
-        '--output-dir',
-        join(root.path, 'output'),
-      ],
+      args: serverArgs(root.path, ['printf *', 'printenv', 'cat', 'no-such-program', 'sleep *']),
       cwd: root.path,
     });
     return server;
@@ -96,7 +81,6 @@ describe('warm shells in the server', () => {
 
   beforeEach(async () => {
     root = await createTempDir();
-    writeFileSync(join(root.path, 'data.txt'), 'x\n');
   });
   afterEach(async () => {
     await server?.close();
