@@ -9,6 +9,7 @@ import {
   type SpawnRequest,
 } from './spawn-frames.js';
 import {
+  directoryIdentity,
   findExecutableError,
   startWarmShell,
   type WarmShell,
@@ -118,7 +119,14 @@ export function runSpawnHelper(input: Readable, output: Writable): void {
     const line = key === undefined ? undefined : warmShellLine(request);
     if (key === undefined || line === undefined) return undefined;
     const current = warm;
-    if (current?.key !== key || current.child.exitCode !== null || current.child.signalCode !== null) {
+    if (
+      current?.key !== key ||
+      current.child.exitCode !== null ||
+      current.child.signalCode !== null ||
+      // The directory was removed (or replaced) since: a direct spawn reports that, a shell inside it would not.
+      current.cwdIdentity === undefined ||
+      directoryIdentity(request.cwd) !== current.cwdIdentity
+    ) {
       if (current) {
         warm = undefined;
         killGroup(current.child.pid!);

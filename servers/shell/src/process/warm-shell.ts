@@ -54,6 +54,18 @@ export interface WarmShell {
   child: ChildProcess;
   /** Requests with this key (same cwd and environment) can use this shell. */
   key: string;
+  /** Device and inode of the cwd when the shell started: a directory replaced since is another cwd. */
+  cwdIdentity: string | undefined;
+}
+
+/** Device and inode of a directory, or undefined when it is gone. */
+export function directoryIdentity(path: string): string | undefined {
+  try {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    return stats?.isDirectory() ? `${stats.dev}:${stats.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The key a request must match to run in a warm shell, or undefined when it cannot use one. */
@@ -72,6 +84,7 @@ export function startWarmShell(
   request: Pick<SpawnRequest, 'cwd' | 'env'>,
   key: string,
 ): WarmShell {
+  const cwdIdentity = directoryIdentity(request.cwd);
   const child = spawn(shellPath, ['-c', WARM_SCRIPT], {
     cwd: request.cwd,
     env: request.env,
@@ -81,7 +94,7 @@ export function startWarmShell(
   child.stdin!.on('error', () => {
     // EPIPE when the shell died before its line arrived; its exit reports that.
   });
-  return { child, key };
+  return { child, key, cwdIdentity };
 }
 
 /**

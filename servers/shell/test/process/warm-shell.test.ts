@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createTempDir, type SpawnedStdioServer, spawnStdioServer, type TempDir } from '@meshwork/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findExecutableError, warmShellKey, warmShellLine } from '../../src/process/warm-shell.js';
@@ -66,17 +67,17 @@ describe('warm shells in the server', () => {
   const start = async () => {
     server = await spawnStdioServer({
       bin: BIN,
-      args: serverArgs(root.path, ['printf *', 'printenv', 'cat', 'no-such-program', 'sleep *']),
+      args: serverArgs(root.path, ['printf *', 'printenv', 'cat', 'no-such-program', 'sleep *', 'ls']),
       cwd: root.path,
     });
     return server;
   };
   const run = async (command: string, extra: Record<string, unknown> = {}) =>
     structured(await server!.client.callTool({ name: 'run_command', arguments: { command, ...extra } }));
-  /** Waits until the helper is idle with a warm shell ready, and returns its pid. */
-  const warmShell = async () => {
-    expect(await eventually(() => warmShellsIn(root.path).length === 1)).toBe(true);
-    return warmShellsIn(root.path)[0]!;
+  /** Waits until the helper is idle with a warm shell ready (in `directory`), and returns its pid. */
+  const warmShell = async (directory = root.path) => {
+    expect(await eventually(() => warmShellsIn(directory).length === 1)).toBe(true);
+    return warmShellsIn(directory)[0]!;
   };
 
   beforeEach(async () => {
@@ -119,6 +120,20 @@ describe('warm shells in the server', () => {
       stderr: 'no-such-program: command not found\n',
     });
     expect(warmShellsIn(root.path)).toEqual([ready]);
+  });
+
+  it('does not run a command in a warm shell whose directory was replaced since', async () => {
+    await start();
+    const sub = join(root.path, 'sub');
+    mkdirSync(sub);
+    await run('ls', { cwd: 'sub' });
+    const ready = await warmShell(sub);
+    rmSync(sub, { recursive: true });
+    mkdirSync(sub);
+    writeFileSync(join(sub, 'marker'), '');
+    const listed = await run('ls', { cwd: 'sub' });
+    expect(listed).toMatchObject({ exit_code: 0, stdout: 'marker\n' });
+    expect(listed.pid).not.toBe(ready);
   });
 
   it('runs a command in a warm shell as the leader of its own process group, and times it out', async () => {
