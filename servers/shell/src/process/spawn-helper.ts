@@ -114,8 +114,7 @@ export function runSpawnHelper(input: Readable, output: Writable): void {
   };
 
   /** The warm shell this request can run in (now told its line), or undefined to spawn directly. */
-  const takeWarmShell = (request: SpawnRequest): ChildProcess | undefined => {
-    const key = warmShellKey(request);
+  const takeWarmShell = (request: SpawnRequest, key: string | undefined): ChildProcess | undefined => {
     const line = key === undefined ? undefined : warmShellLine(request);
     if (key === undefined || line === undefined) return undefined;
     const current = warm;
@@ -143,7 +142,8 @@ export function runSpawnHelper(input: Readable, output: Writable): void {
   const start = (request: SpawnRequest) => {
     const id = request.id;
     clearTimeout(warmTimer);
-    let child: ChildProcess | undefined = takeWarmShell(request);
+    const warmKey = warmShellKey(request);
+    let child: ChildProcess | undefined = takeWarmShell(request, warmKey);
     const warmed = child !== undefined;
     if (!child) {
       try {
@@ -198,7 +198,6 @@ export function runSpawnHelper(input: Readable, output: Writable): void {
       announce();
       sendJson(FrameKind.exit, id, { code, signal, groupGone: !groupExists(pid) });
     });
-    const warmKey = warmShellKey(request);
     child.once('close', () => {
       if (children.delete(id)) send(FrameKind.closed, id, Buffer.alloc(0));
       if (warmKey !== undefined) prepareWarmShell(request, warmKey);
