@@ -4,18 +4,12 @@ import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../text/cursor.js';
 import { formatSize } from '../text/format-size.js';
 import { type FsToolContext, READ_ONLY_HINTS, withSystemErrors } from './context.js';
-import { readAllowedEntries } from './list-directory.js';
+import { DIRECTORY_PAGE_FIELDS, readAllowedEntries } from './list-directory.js';
 
 const inputSchema = z.object({
   path: z.string(),
   sortBy: z.enum(['name', 'size']).optional().default('name').describe('Sort entries by name or size'),
-  limit: z
-    .number()
-    .int()
-    .min(1)
-    .optional()
-    .describe('Most entries to return (default and maximum: the server page size)'),
-  cursor: z.string().optional().describe('nextCursor from a previous call, to list the next page'),
+  ...DIRECTORY_PAGE_FIELDS,
 });
 
 const outputSchema = z.object({

@@ -6,8 +6,8 @@ import type { ResolvedPath, Sandbox } from '../sandbox/sandbox.js';
 import { decodeCursor, encodeCursor } from '../text/cursor.js';
 import { type FsToolContext, READ_ONLY_HINTS, withSystemErrors } from './context.js';
 
-const inputSchema = z.object({
-  path: z.string(),
+/** The paging fields both directory listings take. */
+export const DIRECTORY_PAGE_FIELDS = {
   limit: z
     .number()
     .int()
@@ -15,7 +15,9 @@ const inputSchema = z.object({
     .optional()
     .describe('Most entries to return (default and maximum: the server page size)'),
   cursor: z.string().optional().describe('nextCursor from a previous call, to list the next page'),
-});
+};
+
+const inputSchema = z.object({ path: z.string(), ...DIRECTORY_PAGE_FIELDS });
 
 const outputSchema = z.object({
   content: z.string(),
