@@ -13,6 +13,7 @@ import { createSemaphore } from './lead/semaphore.js';
 import { createServerPool, type ServerPool } from './mesh/server-pool.js';
 import { createWriteLeases } from './mesh/write-leases.js';
 import { createModelClient, type ModelAccess, type ModelClient } from './model/model-client.js';
+import { modelTransportFor } from './model/model-transport.js';
 import { type OfflineModelServer, startOfflineModelServer } from './model/offline-model-server.js';
 import { loadOfflineScript } from './model/offline-script.js';
 import { hashTouchedFiles } from './report/file-hashes.js';
@@ -150,7 +151,11 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   async function modelClient(): Promise<{ client: ModelClient; offline: boolean }> {
     access ??= resolveAccess();
     const resolved = await access;
-    model ??= createModelClient({ ...resolved, maxRetries: config.model.maxRetries });
+    model ??= createModelClient({
+      ...resolved,
+      maxRetries: config.model.maxRetries,
+      transport: modelTransportFor(env).transport,
+    });
     return { client: model, offline: resolved.offline === true };
   }
 
@@ -320,6 +325,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       return report;
     },
     async close() {
+      model?.close();
       await pool.close();
       await offline?.close();
     },

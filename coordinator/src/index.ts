@@ -37,6 +37,11 @@ export {
   type ModelClient,
   type ModelClientOptions,
 } from './model/model-client.js';
+export {
+  type ModelTransport,
+  type ModelTransportChoice,
+  modelTransportFor,
+} from './model/model-transport.js';
 export { type OfflineModelServer, startOfflineModelServer } from './model/offline-model-server.js';
 export { loadOfflineScript, type OfflineScript } from './model/offline-script.js';
 export { costOf, type TokenUsage } from './model/pricing.js';

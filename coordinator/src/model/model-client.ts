@@ -2,6 +2,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { Message, MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages';
 import { CoordinatorError, messageOf } from '../errors.js';
 import { createMessageAccumulator } from './message-accumulator.js';
+import type { ModelTransport } from './model-transport.js';
+import { createNodeHttpFetch } from './node-http-fetch.js';
 import { backoffMs, type RetryReason, retryAfterMs, retryReasonOf } from './retry-policy.js';
 
 /** Where the model lives. Without `apiKey` and `baseURL` the SDK's own env handling applies. */
@@ -37,6 +39,8 @@ export type ModelRequest = Omit<MessageCreateParamsBase, 'stream'>;
 export interface ModelClient {
   /** Streams one reply and returns the final message. Retries 429/529/5xx/connection/broken streams. */
   create(request: ModelRequest, options?: ModelCallOptions): Promise<Message>;
+  /** Frees idle connections; calls in flight finish. */
+  close(): void;
 }
 
 /** Options of {@link createModelClient}. */
@@ -45,6 +49,8 @@ export interface ModelClientOptions extends ModelAccess {
   maxRetries?: number;
   /** Per-attempt timeout in ms (default 10 minutes). */
   timeoutMs?: number;
+  /** How requests travel (default `fetch`; the coordinator picks with `modelTransportFor`). */
+  transport?: ModelTransport;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -71,8 +77,10 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  */
 export function createModelClient(options: ModelClientOptions = {}): ModelClient {
   const maxRetries = options.maxRetries ?? 5;
+  const nodeHttpFetch = options.transport === 'node-http' ? createNodeHttpFetch() : undefined;
   const anthropic = new Anthropic({
     maxRetries: 0,
+    ...(nodeHttpFetch ? { fetch: nodeHttpFetch } : {}),
     timeout: options.timeoutMs ?? 600_000,
     ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
     ...(options.baseURL !== undefined ? { baseURL: options.baseURL } : {}),
@@ -106,6 +114,9 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
           await sleep(delayMs, callOptions.signal);
         }
       }
+    },
+    close() {
+      nodeHttpFetch?.close();
     },
   };
 }

@@ -1,10 +1,11 @@
 import { createScriptedModelServer, type ScriptedModelServer } from '@meshwork/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createModelClient, type RetryInfo } from '../../src/model/model-client.js';
+import type { ModelTransport } from '../../src/model/model-transport.js';
 import { costOf } from '../../src/model/pricing.js';
 import { backoffMs } from '../../src/model/retry-policy.js';
 
-describe('model client', () => {
+describe.each<ModelTransport>(['node-http', 'fetch'])('model client over %s', (transport) => {
   let server: ScriptedModelServer | undefined;
   afterEach(async () => {
     await server?.close();
@@ -26,7 +27,7 @@ describe('model client', () => {
     });
     const retries: RetryInfo[] = [];
     const streamed: string[] = [];
-    const client = createModelClient({ baseURL: server.url, apiKey: 'k', maxRetries: 4 });
+    const client = createModelClient({ baseURL: server.url, apiKey: 'k', maxRetries: 4, transport });
     const started = performance.now();
     const message = await client.create(
       { model: 'claude-sonnet-4-6', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] },
@@ -53,7 +54,7 @@ describe('model client', () => {
       ],
     });
     await expect(
-      createModelClient({ baseURL: server.url, apiKey: 'k', maxRetries: 3 }).create(request),
+      createModelClient({ baseURL: server.url, apiKey: 'k', maxRetries: 3, transport }).create(request),
     ).rejects.toMatchObject({
       code: 'E_MODEL',
       message: expect.stringContaining('bad request'),
@@ -73,13 +74,39 @@ describe('model client', () => {
       ],
     });
     await expect(
-      createModelClient({ baseURL: server.url, apiKey: 'k', maxRetries: 1 }).create(request),
+      createModelClient({ baseURL: server.url, apiKey: 'k', maxRetries: 1, transport }).create(request),
     ).rejects.toMatchObject({
       code: 'E_MODEL_RETRIES',
       message: expect.stringContaining('after 2 attempts'),
     });
   });
 
+  it('retries a stream cut mid-message and a tool input split across deltas arrives whole', async () => {
+    server = await createScriptedModelServer({
+      script: [
+        {
+          content: [
+            { type: 'tool_use', name: 'write_file', input: { path: 'a.txt', content: 'x'.repeat(5000) } },
+          ],
+          faults: [{ type: 'stream_cut', afterEvents: 4 }],
+        },
+      ],
+    });
+    const retries: RetryInfo[] = [];
+    const client = createModelClient({ baseURL: server.url, apiKey: 'k', maxRetries: 2, transport });
+    const message = await client.create(
+      { model: 'm', max_tokens: 10_000, messages: [{ role: 'user', content: 'write' }] },
+      { onRetry: (info) => retries.push({ ...info, delayMs: 0 }) },
+    );
+    client.close();
+    expect(retries.map((retry) => retry.reason)).toEqual(['broken_stream']);
+    expect(message.content).toMatchObject([
+      { type: 'tool_use', name: 'write_file', input: { path: 'a.txt', content: 'x'.repeat(5000) } },
+    ]);
+  });
+});
+
+describe('model client, shared', () => {
   it('prices usage by the longest matching model prefix and backs off exponentially', () => {
     const prices = {
       'claude-sonnet-4': { input: 3, output: 15 },
