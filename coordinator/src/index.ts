@@ -42,6 +42,12 @@ export {
   type ModelTransportChoice,
   modelTransportFor,
 } from './model/model-transport.js';
+export {
+  createNodeHttpFetch,
+  type FetchFunction,
+  type NodeHttpFetch,
+  type NodeHttpFetchOptions,
+} from './model/node-http-fetch.js';
 export { type OfflineModelServer, startOfflineModelServer } from './model/offline-model-server.js';
 export { loadOfflineScript, type OfflineScript } from './model/offline-script.js';
 export { costOf, type TokenUsage } from './model/pricing.js';

@@ -22,6 +22,11 @@
 //   the server, and the server's processing, are not charged to the coordinator; everything the
 //   coordinator does, or waits for on its own event loop, is. Timestamps are taken in each process
 //   with performance.timeOrigin + performance.now() (same machine clock).
+// The floor: the same agents making the same model requests through the bare @anthropic-ai/sdk
+// client (no coordinator, no tools, no records), timed the same way. Every coordinator is built on
+// that client, so its own-time overhead is the least any of them can show on this machine; the
+// line "coordinator above the floor" is what meshwork itself adds. It is measured with both
+// transports: node:http (what the coordinator uses) and the SDK's default fetch.
 // Never fails because the machine is slow: it prints figures and targets.
 
 import { spawn } from 'node:child_process';
@@ -29,10 +34,11 @@ import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createCoordinator, loadConfig } from '@meshwork/coordinator';
+import Anthropic from '@anthropic-ai/sdk';
+import { createCoordinator, createNodeHttpFetch, loadConfig, modelTransportFor } from '@meshwork/coordinator';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const agents = Number(process.env.COORDINATOR_BENCH_AGENTS ?? 16);
@@ -552,6 +558,100 @@ async function naiveRun(dir, model) {
   return { reports, wallMs, peakRss, processes };
 }
 
+/**
+ * The floor (see the header): `agents` loops of bare SDK streaming calls against the same model
+ * server, each growing its conversation as a subagent does (the reply's tool_use answered with a
+ * fixed tool_result), `warmRuns` + 1 rounds with the first dropped as cold. Returns the own-time
+ * overhead of every warm request (request wall time - the model's own time) and the CPU this
+ * process spent per warm request; undefined when the records do not match.
+ */
+async function floorRun(dir, model, transport) {
+  const fetcher = transport === 'node-http' ? createNodeHttpFetch() : undefined;
+  const client = new Anthropic({
+    apiKey: 'bench',
+    baseURL: model.url,
+    maxRetries: 0,
+    ...(fetcher ? { fetch: fetcher } : {}),
+  });
+  const tools = ['read_text_file', 'list_directory', 'run_command'].map((name) => ({
+    name: `mcp__${name === 'run_command' ? 'shell' : 'fs'}__${name}`,
+    description: name,
+    input_schema: { type: 'object', properties: { path: { type: 'string' }, command: { type: 'string' } } },
+  }));
+  const writes = recordRequestWrites();
+  const requests = [];
+  const agentLoop = async (agentId, round) => {
+    const messages = [{ role: 'user', content: `Task ${agentId}.` }];
+    for (let turn = 0; ; turn += 1) {
+      const started = now();
+      const stream = await client.messages.create(
+        {
+          model: 'claude-sonnet-4-6',
+          max_tokens: 4096,
+          system: 'You are the reader.',
+          tools,
+          messages,
+          stream: true,
+        },
+        { headers: { 'x-meshwork-agent-id': agentId } },
+      );
+      const content = [];
+      let json = '';
+      for await (const event of stream) {
+        if (event.type === 'content_block_start') content.push({ ...event.content_block });
+        else if (event.type === 'content_block_delta' && event.delta.type === 'input_json_delta')
+          json += event.delta.partial_json;
+        else if (event.type === 'content_block_delta' && event.delta.type === 'text_delta')
+          content.at(-1).text += event.delta.text;
+        else if (event.type === 'content_block_stop' && content.at(-1)?.type === 'tool_use') {
+          content.at(-1).input = JSON.parse(json || '{}');
+          json = '';
+        }
+      }
+      requests.push({ agentId, round, started, ended: now() });
+      messages.push({ role: 'assistant', content });
+      const use = content.find((block) => block.type === 'tool_use');
+      if (!use) return;
+      messages.push({
+        role: 'user',
+        content: [{ type: 'tool_result', tool_use_id: use.id, content: `line ${turn}\n`.repeat(50) }],
+      });
+    }
+  };
+  let cpuBefore;
+  for (let round = 0; round <= warmRuns; round += 1) {
+    if (round === 1) cpuBefore = process.cpuUsage();
+    await Promise.all(
+      Array.from({ length: agents }, (_, index) => agentLoop(`floor-${transport}-${index}`, round)),
+    );
+  }
+  const cpu = process.cpuUsage(cpuBefore);
+  writes.stop();
+  fetcher?.close();
+  // The model records a reply once its last byte left, which can be just after we read it.
+  const expected = requests.length;
+  let replies = new Map();
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    replies = readTimings([join(dir, 'timings', 'model.jsonl')], (record) => record.agent);
+    const recorded = [...replies.entries()]
+      .filter(([agent]) => agent.startsWith(`floor-${transport}-`))
+      .reduce((sum, [, list]) => sum + list.length, 0);
+    if (recorded >= expected) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const seen = new Map();
+  const overheads = [];
+  for (const request of requests.sort((left, right) => left.started - right.started)) {
+    const index = seen.get(request.agentId) ?? 0;
+    seen.set(request.agentId, index + 1);
+    const written = writes.model.get(request.agentId)?.[index];
+    const replied = replies.get(request.agentId)?.[index]?.repliedAt;
+    if (written === undefined || replied === undefined) return undefined;
+    if (request.round > 0) overheads.push(request.ended - request.started - (replied - written));
+  }
+  return { overheads, cpuPerRequestMs: (cpu.user + cpu.system) / 1000 / Math.max(1, overheads.length) };
+}
+
 const dir = await setUp();
 const model = await startModel(dir);
 try {
@@ -616,6 +716,33 @@ try {
   out(
     `  PSS at that peak           ${pooled.peakPss.toFixed(0)} MB   (shared pages split between processes: the node binary's ~40 MB of code is counted once, not once per process)`,
   );
+  const transport = modelTransportFor(process.env).transport;
+  const floors = {};
+  for (const each of [transport, transport === 'node-http' ? 'fetch' : 'node-http'])
+    floors[each] = await floorRun(dir, model, each);
+  const floorP50 = floors[transport] && percentile(floors[transport].overheads, 0.5);
+  const pooledP50 =
+    pooled.warmOwn &&
+    percentile(
+      pooled.warmOwn.map((row) => row.overhead),
+      0.5,
+    );
+  out('');
+  out(
+    `floor (the bare @anthropic-ai/sdk client: same model server, ${agents} agents x ${turns + 1} requests, no coordinator, no tools)`,
+  );
+  for (const [each, floor] of Object.entries(floors))
+    out(
+      `  own-time overhead/request  ${each.padEnd(9)} warm p50 ${figures(floor?.overheads)}   CPU/request ${floor ? floor.cpuPerRequestMs.toFixed(2) : 'n/a'} ms${each === transport ? "   (the coordinator's transport)" : ''}`,
+    );
+  if (floorP50 !== undefined && pooledP50 !== undefined) {
+    out(
+      `  coordinator above floor    ${(pooledP50 - floorP50).toFixed(2)} ms p50 (coordinator ${pooledP50.toFixed(2)} / floor ${floorP50.toFixed(2)} = ${(pooledP50 / floorP50).toFixed(2)}x)`,
+    );
+    out(
+      `      the target (<= 5 ms) is ${floorP50 <= 5 ? 'within' : 'below'} what the SDK alone shows here with ${agents} agents on ${availableParallelism()} cores`,
+    );
+  }
   if (process.env.COORDINATOR_BENCH_NAIVE !== '0') {
     const naive = await naiveRun(dir, model);
     const naiveOk = naive.reports.filter((report) => report.status === 'succeeded').length;
