@@ -67,7 +67,9 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): NodeHtt
         answered = true;
         resolve(response);
       });
-      request.once('error', (error: NodeJS.ErrnoException) => {
+      // `on`, not `once`: an error after the response (an abort mid-body) must stay handled; the
+      // body stream reports those.
+      request.on('error', (error: NodeJS.ErrnoException) => {
         if (answered) return;
         const stale = request.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
         if (stale && !retried && !signal?.aborted) {
@@ -76,6 +78,8 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): NodeHtt
         }
         reject(asFetchError(error, signal));
       });
+      // The whole body in end(): node:http then sends a Content-Length, as fetch does, never a
+      // chunked upload (which some gateways refuse).
       request.end(body);
     });
 
@@ -100,14 +104,8 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): NodeHtt
     });
     // Only encodings decoded below are offered; without this, node:http asks for none at all.
     headers['accept-encoding'] ??= 'gzip, deflate, br';
-    const response = await send(
-      url,
-      (init.method ?? 'GET').toUpperCase(),
-      headers,
-      body ?? undefined,
-      signal,
-      false,
-    );
+    const method = (init.method ?? 'GET').toUpperCase();
+    const response = await send(url, method, headers, body ?? undefined, signal, false);
     const status = response.statusCode ?? 0;
     if (REDIRECT_STATUSES.has(status) && response.headers.location) {
       response.resume();
@@ -119,7 +117,7 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): NodeHtt
       if (Array.isArray(value)) for (const item of value) responseHeaders.append(name, item);
       else responseHeaders.set(name, value);
     }
-    if (NULL_BODY_STATUSES.has(status) || init.method === 'HEAD') {
+    if (NULL_BODY_STATUSES.has(status) || method === 'HEAD') {
       response.resume();
       return new Response(null, {
         status,
@@ -173,10 +171,10 @@ function toWebStream(
   source: Readable,
   signal: AbortSignal | undefined,
 ): ReadableStream<Uint8Array> {
+  let done = false;
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        let done = false;
         const fail = (error: Error) => {
           if (done) return;
           done = true;
@@ -206,6 +204,7 @@ function toWebStream(
         source.resume();
       },
       cancel(reason) {
+        done = true;
         response.destroy(reason instanceof Error ? reason : undefined);
         source.destroy();
       },

@@ -50,7 +50,14 @@ describe('node:http fetch', () => {
           'content-type': 'application/json',
           'x-echo': request.headers['x-api-key'],
         });
-        response.end(JSON.stringify({ method: request.method, body }));
+        response.end(
+          JSON.stringify({
+            method: request.method,
+            body,
+            length: request.headers['content-length'],
+            chunked: request.headers['transfer-encoding'] !== undefined,
+          }),
+        );
       });
     });
     fetcher = createNodeHttpFetch();
@@ -62,7 +69,7 @@ describe('node:http fetch', () => {
     expect(response.status).toBe(201);
     expect(response.ok).toBe(true);
     expect(response.headers.get('x-echo')).toBe('secret');
-    expect(await response.json()).toEqual({ method: 'POST', body: '{"a":1}' });
+    expect(await response.json()).toEqual({ method: 'POST', body: '{"a":1}', length: '7', chunked: false });
   });
 
   it('decodes a gzip body, as fetch does, and drops the encoding headers', async () => {
@@ -177,6 +184,22 @@ describe('node:http fetch', () => {
     await expect(reader.read()).rejects.toMatchObject({ name: 'AbortError' });
     await closed;
     await expect(fetcher(url, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('frees the connection when the reader cancels mid-stream', async () => {
+    let closed: Promise<unknown> | undefined;
+    const url = await serve((request, response) => {
+      closed = once(request.socket, 'close');
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write('data: first\n\n');
+    });
+    fetcher = createNodeHttpFetch();
+    const response = await fetcher(url);
+    const reader = response.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    await closed;
+    expect(await reader.read()).toEqual({ done: true, value: undefined });
   });
 
   it('gives a 204 a null body', async () => {
