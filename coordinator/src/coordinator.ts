@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { AskQuestion } from '@meshwork/permissions';
@@ -20,6 +19,7 @@ import { hashTouchedFiles } from './report/file-hashes.js';
 import { mergeRunReport } from './report/merge.js';
 import type { AgentReport, RunReport } from './report/types.js';
 import { createBudgetPool } from './runtime/budget.js';
+import { createEventLog } from './runtime/event-log.js';
 import type { RunEvent } from './runtime/events.js';
 import type { RunContext } from './runtime/run-context.js';
 import { runSubagent } from './runtime/subagent.js';
@@ -197,132 +197,141 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
         join(runDir, 'run.json'),
         `${JSON.stringify({ runId, task: request.task, mode, startedAt: startedAt.toISOString(), pid: process.pid }, null, 2)}\n`,
       );
-      const events = createWriteStream(join(runDir, 'events.jsonl'), { flags: 'a' });
-      const controller = new AbortController();
-      setMaxListeners(0, controller.signal);
-      const onAbort = () => controller.abort(request.signal?.reason);
-      if (request.signal?.aborted) controller.abort(request.signal.reason);
-      else request.signal?.addEventListener('abort', onAbort, { once: true });
-      const emit = (event: RunEvent) => {
-        events.write(`${JSON.stringify({ ts: new Date().toISOString(), ...event })}\n`);
-        try {
-          request.onEvent?.(event);
-        } catch {
-          // A listener must not break the run.
-        }
-      };
-      listener = emit;
-      const instances = new Map<string, number>();
-      const leases = createWriteLeases();
-      const startsBefore = pool.startedProcesses();
-      const run: RunContext = {
-        runId,
-        runDir,
-        config,
-        projectDir,
-        pool,
-        leases,
-        model: client,
-        interactive: options.interactive === true,
-        signal: controller.signal,
-        emit,
-        nextInstance(agent) {
-          const next = (instances.get(agent) ?? 0) + 1;
-          instances.set(agent, next);
-          return next;
-        },
-        ...(options.prompt ? { prompt: options.prompt } : {}),
-        ...(options.logger ? { logger: options.logger } : {}),
-      };
-      const notes: string[] = [];
-      if (isOffline) notes.push('offline: using the bundled script, no model was called');
-      emit({
-        type: 'run_started',
-        runId,
-        task: request.task,
-        mode,
-        offline: isOffline,
-        message: `run ${runId} started (${mode})`,
-      });
-      if (isOffline)
-        emit({ type: 'notice', message: 'offline: using the bundled script, no model was called' });
-      const rootBudget = createBudgetPool({ ...config.budgets, ...request.budgets }, 'the run');
-      const delegation: DelegationContext = {
-        run,
-        semaphore: createSemaphore(request.concurrency ?? config.concurrency),
-        maxDepth: config.lead.maxDepth,
-        reports: [],
-      };
-      let lead: AgentReport | undefined;
+      const events = createEventLog(join(runDir, 'events.jsonl'));
       try {
-        if (request.plan) {
-          await Promise.all(
-            request.plan.map((item) =>
-              runDelegated(delegation, item, { depth: 0, budget: rootBudget }).catch(() => {
-                // Cancelled while waiting for a concurrency slot: it never started, but it is reported.
-                delegation.reports.push(notStartedReport(item, run));
-              }),
-            ),
-          );
-        } else if (request.agent !== undefined) {
-          await runDelegated(
-            delegation,
-            { agent: request.agent, task: request.task },
-            { depth: 0, budget: rootBudget },
-          ).catch(() => undefined);
-        } else {
-          const agent = leadAgentOf(config);
-          // The lead's max turns bound its own turns (agent.maxTurns), not its children's, which draw
-          // from the run's pool through the lead's level.
-          const budget = rootBudget.child({}, 'the lead');
+        const controller = new AbortController();
+        setMaxListeners(0, controller.signal);
+        const onAbort = () => controller.abort(request.signal?.reason);
+        if (request.signal?.aborted) controller.abort(request.signal.reason);
+        else request.signal?.addEventListener('abort', onAbort, { once: true });
+        const emit = (event: RunEvent) => {
+          events.append(`${JSON.stringify({ ts: new Date().toISOString(), ...event })}\n`);
           try {
-            lead = await runSubagent(run, {
-              agent,
-              task: request.task,
-              depth: 0,
-              budget,
-              id: 'lead',
-              localTools: (agentId) => [
-                createDelegateTool(delegation, {
-                  id: agentId,
-                  depth: 0,
-                  budget,
-                  ...(config.lead.model ? { model: config.lead.model } : {}),
-                }),
-              ],
-            });
-          } finally {
-            budget.dispose();
+            request.onEvent?.(event);
+          } catch {
+            // A listener must not break the run.
           }
+        };
+        listener = emit;
+        const instances = new Map<string, number>();
+        const leases = createWriteLeases();
+        const startsBefore = pool.startedProcesses();
+        const run: RunContext = {
+          runId,
+          runDir,
+          config,
+          projectDir,
+          pool,
+          leases,
+          model: client,
+          interactive: options.interactive === true,
+          signal: controller.signal,
+          emit,
+          nextInstance(agent) {
+            const next = (instances.get(agent) ?? 0) + 1;
+            instances.set(agent, next);
+            return next;
+          },
+          ...(options.prompt ? { prompt: options.prompt } : {}),
+          ...(options.logger ? { logger: options.logger } : {}),
+        };
+        const notes: string[] = [];
+        if (isOffline) notes.push('offline: using the bundled script, no model was called');
+        emit({
+          type: 'run_started',
+          runId,
+          task: request.task,
+          mode,
+          offline: isOffline,
+          message: `run ${runId} started (${mode})`,
+        });
+        if (isOffline)
+          emit({ type: 'notice', message: 'offline: using the bundled script, no model was called' });
+        const rootBudget = createBudgetPool({ ...config.budgets, ...request.budgets }, 'the run');
+        const delegation: DelegationContext = {
+          run,
+          semaphore: createSemaphore(request.concurrency ?? config.concurrency),
+          maxDepth: config.lead.maxDepth,
+          reports: [],
+        };
+        let lead: AgentReport | undefined;
+        try {
+          if (request.plan) {
+            await Promise.all(
+              request.plan.map((item) =>
+                runDelegated(delegation, item, { depth: 0, budget: rootBudget }).catch(() => {
+                  // Cancelled while waiting for a concurrency slot: it never started, but it is reported.
+                  delegation.reports.push(notStartedReport(item, run));
+                }),
+              ),
+            );
+          } else if (request.agent !== undefined) {
+            await runDelegated(
+              delegation,
+              { agent: request.agent, task: request.task },
+              { depth: 0, budget: rootBudget },
+            ).catch(() => undefined);
+          } else {
+            const agent = leadAgentOf(config);
+            // The lead's max turns bound its own turns (agent.maxTurns), not its children's, which draw
+            // from the run's pool through the lead's level.
+            const budget = rootBudget.child({}, 'the lead');
+            try {
+              lead = await runSubagent(run, {
+                agent,
+                task: request.task,
+                depth: 0,
+                budget,
+                id: 'lead',
+                localTools: (agentId) => [
+                  createDelegateTool(delegation, {
+                    id: agentId,
+                    depth: 0,
+                    budget,
+                    ...(config.lead.model ? { model: config.lead.model } : {}),
+                  }),
+                ],
+              });
+            } finally {
+              budget.dispose();
+            }
+          }
+        } finally {
+          rootBudget.dispose();
+          request.signal?.removeEventListener('abort', onAbort);
         }
+        const agents = delegation.reports;
+        await hashTouchedFiles(lead ? [lead, ...agents] : agents, projectDir);
+        const report = mergeRunReport({
+          runId,
+          task: request.task,
+          mode,
+          startedAt,
+          offline: isOffline,
+          ...(lead ? { lead } : {}),
+          agents,
+          conflicts: leases.conflicts().map((conflict) => {
+            const local = relative(projectDir, conflict.path);
+            return { ...conflict, path: local === '' || local.startsWith('..') ? conflict.path : local };
+          }),
+          cancelled: controller.signal.aborted,
+          serverStarts: pool.startedProcesses() - startsBefore,
+          runDir,
+          notes: [...notes, ...events.warnings()],
+        });
+        await writeFile(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+        emit({
+          type: 'run_finished',
+          runId,
+          status: report.status,
+          message: `run ${runId} ${report.status}`,
+        });
+        listener = undefined;
+        return report;
       } finally {
-        rootBudget.dispose();
-        request.signal?.removeEventListener('abort', onAbort);
+        // Also on a throw: the descriptor must not outlive the run (the daemon runs many).
+        events.close();
       }
-      const agents = delegation.reports;
-      await hashTouchedFiles(lead ? [lead, ...agents] : agents, projectDir);
-      const report = mergeRunReport({
-        runId,
-        task: request.task,
-        mode,
-        startedAt,
-        offline: isOffline,
-        ...(lead ? { lead } : {}),
-        agents,
-        conflicts: leases.conflicts().map((conflict) => {
-          const local = relative(projectDir, conflict.path);
-          return { ...conflict, path: local === '' || local.startsWith('..') ? conflict.path : local };
-        }),
-        cancelled: controller.signal.aborted,
-        serverStarts: pool.startedProcesses() - startsBefore,
-        runDir,
-        notes,
-      });
-      await writeFile(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-      emit({ type: 'run_finished', runId, status: report.status, message: `run ${runId} ${report.status}` });
-      listener = undefined;
-      await new Promise<void>((resolve) => events.end(resolve));
-      return report;
     },
     async close() {
       model?.close();
