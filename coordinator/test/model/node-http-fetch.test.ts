@@ -38,6 +38,17 @@ describe('node:http fetch', () => {
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
+  /** Serves one event and holds the response open; `closed()` settles once the client drops it. */
+  async function serveHeldStream(): Promise<{ url: string; closed: () => Promise<unknown> }> {
+    let closed: Promise<unknown> | undefined;
+    const url = await serve((request, response) => {
+      closed = once(request.socket, 'close');
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write('data: first\n\n');
+    });
+    return { url, closed: () => closed ?? Promise.reject(new Error('no request arrived')) };
+  }
+
   it('sends method, headers and body, and returns status, headers and body', async () => {
     const url = await serve((request, response) => {
       let body = '';
@@ -168,12 +179,7 @@ describe('node:http fetch', () => {
   });
 
   it('stops a stream when the signal aborts, and refuses to start with an aborted signal', async () => {
-    let closed: Promise<unknown> | undefined;
-    const url = await serve((request, response) => {
-      closed = once(request.socket, 'close');
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.write('data: first\n\n');
-    });
+    const { url, closed } = await serveHeldStream();
     fetcher = createNodeHttpFetch();
     const controller = new AbortController();
     const response = await fetcher(url, { signal: controller.signal });
@@ -182,23 +188,18 @@ describe('node:http fetch', () => {
     expect(new TextDecoder().decode(first.value)).toBe('data: first\n\n');
     controller.abort();
     await expect(reader.read()).rejects.toMatchObject({ name: 'AbortError' });
-    await closed;
+    await closed();
     await expect(fetcher(url, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
   });
 
   it('frees the connection when the reader cancels mid-stream', async () => {
-    let closed: Promise<unknown> | undefined;
-    const url = await serve((request, response) => {
-      closed = once(request.socket, 'close');
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.write('data: first\n\n');
-    });
+    const { url, closed } = await serveHeldStream();
     fetcher = createNodeHttpFetch();
     const response = await fetcher(url);
     const reader = response.body!.getReader();
     await reader.read();
     await reader.cancel();
-    await closed;
+    await closed();
     expect(await reader.read()).toEqual({ done: true, value: undefined });
   });
 
