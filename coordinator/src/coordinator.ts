@@ -151,11 +151,11 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   async function modelClient(): Promise<{ client: ModelClient; offline: boolean }> {
     access ??= resolveAccess();
     const resolved = await access;
-    model ??= createModelClient({
-      ...resolved,
-      maxRetries: config.model.maxRetries,
-      transport: modelTransportFor(env).transport,
-    });
+    if (!model) {
+      const { transport, reason } = modelTransportFor(env);
+      options.logger?.debug({ transport, reason }, 'model transport');
+      model = createModelClient({ ...resolved, maxRetries: config.model.maxRetries, transport });
+    }
     return { client: model, offline: resolved.offline === true };
   }
 
