@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { ShellError } from '../errors.js';
 import { LogFile } from './log-file.js';
+import type { NativeSpawnAddon } from './native-spawn.js';
 import { type ForegroundOptions, type ForegroundResult, runForeground } from './run-foreground.js';
 import { type CommandSpec, type ExitInfo, type SpawnSettings, spawnCommand } from './spawn-command.js';
 import { createSpawner } from './spawner.js';
@@ -14,6 +15,8 @@ export interface ProcessTableOptions {
   maxProcesses: number;
   /** Finished background records kept for status and output reads. */
   maxFinished?: number;
+  /** Start commands with posix_spawn from the server (see native-spawn.ts); default: the helper. */
+  nativeSpawn?: NativeSpawnAddon | undefined;
 }
 
 /** What process_status reports about a background process. */
@@ -75,11 +78,12 @@ export interface ProcessTable {
 }
 
 /**
- * Creates the shared process table. Commands are started by a small helper process (see
- * spawner.ts), which the first command starts and `close()` stops.
+ * Creates the shared process table. Commands are started natively (posix_spawn) when the addon is
+ * given, else by a small helper process (see spawner.ts); the helper, which also watches native
+ * commands' groups, is started by the first command and stopped by `close()`.
  */
 export function createProcessTable(options: ProcessTableOptions): ProcessTable {
-  const spawner = createSpawner();
+  const spawner = createSpawner({ native: options.nativeSpawn });
   const foreground = new Set<() => Promise<void>>();
   const background = new Map<string, BackgroundProcess>();
   const maxFinished = options.maxFinished ?? 32;

@@ -41,8 +41,17 @@ export interface ReleaseRequest {
   id: number;
 }
 
+/**
+ * The server started a command itself (natively) as the leader of process group `pgid`: the
+ * helper ends that group too if the server dies, until `unwatch` says it is done.
+ */
+export interface WatchRequest {
+  op: 'watch' | 'unwatch';
+  pgid: number;
+}
+
 /** A request line from the server. */
-export type HelperRequest = SpawnRequest | ReleaseRequest;
+export type HelperRequest = SpawnRequest | ReleaseRequest | WatchRequest;
 
 /** Payload of a `spawned` frame: the pid, or why the command could not be started. */
 export type SpawnedPayload = { pid: number } | { error: { code: string; message: string } };

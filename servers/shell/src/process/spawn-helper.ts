@@ -42,6 +42,8 @@ const ANNOUNCE_DELAY_MS = 5;
  */
 export function runSpawnHelper(input: Readable, output: Writable): void {
   const children = new Map<number, ChildProcess>();
+  /** Groups the server started itself; ended with ours if the server goes away. */
+  const watched = new Set<number>();
   let warm: WarmShell | undefined;
   let warmTimer: NodeJS.Timeout | undefined;
   let warmShellsWork = true;
@@ -207,6 +209,10 @@ export function runSpawnHelper(input: Readable, output: Writable): void {
   const handle = (request: HelperRequest) => {
     if (request.op === 'spawn') {
       start(request);
+    } else if (request.op === 'watch') {
+      watched.add(request.pgid);
+    } else if (request.op === 'unwatch') {
+      watched.delete(request.pgid);
     } else if (request.op === 'release') {
       const child = children.get(request.id);
       children.delete(request.id);
@@ -237,6 +243,8 @@ export function runSpawnHelper(input: Readable, output: Writable): void {
       child.stderr?.destroy();
     }
     children.clear();
+    for (const pgid of watched) killGroup(pgid);
+    watched.clear();
     input.destroy();
   };
   input.on('end', abandon);

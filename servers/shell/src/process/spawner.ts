@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { launchNative, type NativeSpawnAddon } from './native-spawn.js';
 import {
   createFrameReader,
   type ExitPayload,
@@ -39,7 +40,16 @@ export interface LaunchedProcess {
   release(): void;
 }
 
-/** Starts commands from a small helper process instead of the server itself. */
+/** Options of {@link createSpawner}. */
+export interface SpawnerOptions {
+  /**
+   * The posix_spawn addon (see native-spawn.ts): commands start from the server itself, and the
+   * helper only watches their groups. Without it every command starts from the helper.
+   */
+  native?: NativeSpawnAddon | undefined;
+}
+
+/** Starts commands, natively from the server or from a small helper process. */
 export interface Spawner {
   launch(request: LaunchRequest): LaunchedProcess;
   /** Stops the helper; commands still running lose their output. Call after ending them. */
@@ -92,8 +102,10 @@ interface Helper {
  * only starts processes and relays their output: every policy decision, timeout and kill stays
  * here (process groups are signalled directly by pid).
  */
-export function createSpawner(): Spawner {
+export function createSpawner(options: SpawnerOptions = {}): Spawner {
   const entries = new Map<number, Entry>();
+  /** Groups of natively started commands, which the helper ends if this process dies. */
+  const watched = new Set<number>();
   let helper: Helper | undefined;
   let nextId = 0;
   let closed = false;
@@ -174,6 +186,12 @@ export function createSpawner(): Spawner {
       env: {},
     });
     const current: Helper = { child, full: new Set() };
+    // A helper that replaces a dead one takes over the groups the old one was watching.
+    for (const pgid of watched) child.stdin!.write(`${JSON.stringify({ op: 'watch', pgid })}\n`);
+    if (entries.size === 0) {
+      child.unref();
+      (child.stdout as { unref?: () => void } | null)?.unref?.();
+    }
     const read = createFrameReader((kind, id, payload) => onFrame(current, kind, id, payload));
     child.stdout!.on('data', read);
     child.stdin!.on('error', () => {
@@ -186,8 +204,28 @@ export function createSpawner(): Spawner {
     return current;
   };
 
+  /** Tells the helper (started now if need be) to watch or forget a natively started group. */
+  const tellHelper = (op: 'watch' | 'unwatch', pgid: number) => {
+    if (op === 'watch') watched.add(pgid);
+    else watched.delete(pgid);
+    if (closed) return;
+    // The line reaches the pipe in this same tick: the window in which a SIGKILL of the server
+    // could leave the group unwatched is a few microseconds after the spawn.
+    if (helper) helper.child.stdin!.write(`${JSON.stringify({ op, pgid })}\n`);
+    else if (op === 'watch') helper = startHelper();
+  };
+
   const launch = (request: LaunchRequest): LaunchedProcess => {
     if (closed) throw new Error('The spawner is closed.');
+    if (options.native) {
+      const launched = launchNative(
+        options.native,
+        request,
+        (pgid) => tellHelper('watch', pgid),
+        (pgid) => tellHelper('unwatch', pgid),
+      );
+      if (launched) return launched;
+    }
     helper ??= startHelper();
     const current = helper;
     nextId = (nextId % 0xffff_ffff) + 1;

@@ -111,15 +111,16 @@ export function warmShellLine(request: Pick<SpawnRequest, 'file' | 'args' | 'std
 }
 
 /**
- * Why `file` cannot be executed from `cwd` with this PATH, as execvp would fail (ENOENT or
- * EACCES), or undefined when it can. A warm shell would only print its own message and exit 127,
- * so the helper checks first and reports a missing command the same way a direct spawn does.
+ * Where `file` runs from with this cwd and PATH, searched as execvp searches: a name with a slash is
+ * taken as it is (relative to `cwd`), any other is looked up in each PATH entry in turn. Without a
+ * match the error is the one execvp would give: EACCES when a candidate exists but cannot be
+ * executed, else ENOENT.
  */
-export function findExecutableError(
+export function resolveExecutable(
   file: string,
   cwd: string,
   path: string | undefined,
-): NodeJS.ErrnoException | undefined {
+): { path: string } | { error: NodeJS.ErrnoException } {
   const candidates = file.includes('/')
     ? [isAbsolute(file) ? file : resolve(cwd, file)]
     : (path ?? '').split(delimiter).map((directory) => resolve(cwd, join(directory || '.', file)));
@@ -131,10 +132,24 @@ export function findExecutableError(
       code = 'EACCES';
       if (stats.isDirectory()) continue;
       accessSync(candidate, constants.X_OK);
-      return undefined;
+      return { path: candidate };
     } catch {
       // ENOTDIR for a PATH entry that is a file, EACCES for a file without the x bit: try the next.
     }
   }
-  return Object.assign(new Error(`spawn ${file} ${code}`), { code, path: file });
+  return { error: Object.assign(new Error(`spawn ${file} ${code}`), { code, path: file }) };
+}
+
+/**
+ * Why `file` cannot be executed from `cwd` with this PATH, as execvp would fail (ENOENT or
+ * EACCES), or undefined when it can. A warm shell would only print its own message and exit 127,
+ * so the helper checks first and reports a missing command the same way a direct spawn does.
+ */
+export function findExecutableError(
+  file: string,
+  cwd: string,
+  path: string | undefined,
+): NodeJS.ErrnoException | undefined {
+  const resolved = resolveExecutable(file, cwd, path);
+  return 'error' in resolved ? resolved.error : undefined;
 }

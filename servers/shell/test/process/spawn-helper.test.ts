@@ -32,7 +32,7 @@ describe('spawn helper', () => {
       args: serverArgs(
         root.path,
         ['sh -c *', 'echo *', 'no-such-program *', './data.txt'],
-        ['--kill-grace-ms', '500'],
+        ['--kill-grace-ms', '500', '--spawner', 'helper'],
       ),
       cwd: root.path,
     });

@@ -67,7 +67,12 @@ describe('warm shells in the server', () => {
   const start = async () => {
     server = await spawnStdioServer({
       bin: BIN,
-      args: serverArgs(root.path, ['printf *', 'printenv', 'cat', 'no-such-program', 'sleep *', 'ls']),
+      // Warm shells live in the spawn helper, which starts every command only with --spawner helper.
+      args: serverArgs(
+        root.path,
+        ['printf *', 'printenv', 'cat', 'no-such-program', 'sleep *', 'ls'],
+        ['--spawner', 'helper'],
+      ),
       cwd: root.path,
     });
     return server;

@@ -1,0 +1,136 @@
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTempDir, type SpawnedStdioServer, spawnStdioServer, type TempDir } from '@meshwork/testkit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BIN, eventually, findProcesses, groupMembers, serverArgs, structured } from '../helpers.js';
+
+/** The spawn helper (here the watchdog of native commands) that the server at `serverPid` started. */
+function helperOf(serverPid: number): number | undefined {
+  return findProcesses((pid) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return parent === serverPid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('spawn-helper');
+  })[0];
+}
+
+const RULES = ['sh -c *', 'printenv', 'cat', 'no-such-program *', 'echo *', './no-shebang.sh'];
+/** Parent pid, process group, session and blocked / ignored signal masks of the shell itself. */
+const IDENTITY = 'sh -c \'echo $PPID; ps -o pgid=,sid= -p $$; grep -E "^Sig(Blk|Ign)" /proc/$$/status\'';
+
+// posix_spawn from the server is built for Linux only; elsewhere every command uses the helper.
+describe.runIf(process.platform === 'linux')('native spawn (posix_spawn from the server)', () => {
+  let root: TempDir;
+  const servers: SpawnedStdioServer[] = [];
+  const start = async (spawner: 'native' | 'helper' = 'native') => {
+    const server = await spawnStdioServer({
+      bin: BIN,
+      args: serverArgs(root.path, RULES, ['--spawner', spawner, '--kill-grace-ms', '500']),
+      cwd: root.path,
+    });
+    servers.push(server);
+    return server;
+  };
+  const run = async (server: SpawnedStdioServer, command: string, extra: Record<string, unknown> = {}) =>
+    structured(await server.client.callTool({ name: 'run_command', arguments: { command, ...extra } }));
+
+  beforeEach(async () => {
+    root = await createTempDir();
+  });
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+    await root.remove();
+  });
+
+  it('starts a command from the server itself, as the leader of a new session and group, with default signals', async () => {
+    const server = await start();
+    const result = await run(server, IDENTITY);
+    const [parent, group, session, blocked, ignored] = String(result.stdout)
+      .trim()
+      .split(/\s+|\n/)
+      .filter((word) => !word.startsWith('Sig'));
+    expect(Number(parent)).toBe(server.pid);
+    expect(Number(group)).toBe(result.pid);
+    expect(Number(session)).toBe(result.pid);
+    // Node ignores SIGPIPE itself; a child must not inherit that, nor any blocked signal.
+    expect(blocked).toBe('0000000000000000');
+    expect(ignored).toBe('0000000000000000');
+  });
+
+  it('gives a command the same argv, environment, stdin and output as the helper does', async () => {
+    const native = await start('native');
+    const helper = await start('helper');
+    for (const [command, extra] of [
+      ['printenv', {}],
+      ['cat', { stdin: 'line one\nline two\n' }],
+      ["sh -c 'echo out; echo err >&2; exit 3'", {}],
+      ["echo 'quoted words' and $HOME", {}],
+    ] as const) {
+      const [ours, theirs] = await Promise.all([run(native, command, extra), run(helper, command, extra)]);
+      expect({ command, ...pick(ours) }).toEqual({ command, ...pick(theirs) });
+    }
+    expect(helperOf(native.pid!)).toBeDefined();
+  });
+
+  it('leaves a program that cannot start to the helper, which reports it as exit 127', async () => {
+    const server = await start();
+    expect(await run(server, 'no-such-program x')).toMatchObject({
+      exit_code: 127,
+      pid: null,
+      stderr: 'no-such-program: command not found\n',
+    });
+    expect((await run(server, 'echo after')).stdout).toBe('after\n');
+  });
+
+  it('leaves a file without a #! line to the helper, which runs it with /bin/sh as execvp does', async () => {
+    writeFileSync(join(root.path, 'no-shebang.sh'), 'echo "run by $0"\n');
+    chmodSync(join(root.path, 'no-shebang.sh'), 0o755);
+    const server = await start();
+    const result = await run(server, './no-shebang.sh');
+    expect(result).toMatchObject({ exit_code: 0, stdout: 'run by ./no-shebang.sh\n' });
+  });
+
+  it('ends the whole group of a native command when the server is killed outright', async () => {
+    const server = await start();
+    const background = structured(
+      await server.client.callTool({
+        name: 'start_process',
+        arguments: { command: "sh -c 'sleep 100 & sleep 100'" },
+      }),
+    );
+    const pgid = background.pid as number;
+    expect(await eventually(() => groupMembers(pgid).length >= 2)).toBe(true);
+    const watchdog = helperOf(server.pid!);
+    expect(watchdog).toBeDefined();
+    process.kill(server.pid!, 'SIGKILL');
+    expect(await eventually(() => groupMembers(pgid).length === 0)).toBe(true);
+  });
+
+  it('hands the groups it watched to a new helper when the helper dies', async () => {
+    const server = await start();
+    const background = structured(
+      await server.client.callTool({
+        name: 'start_process',
+        arguments: { command: "sh -c 'sleep 100 & sleep 100'" },
+      }),
+    );
+    const pgid = background.pid as number;
+    expect(await eventually(() => groupMembers(pgid).length >= 2)).toBe(true);
+    const first = helperOf(server.pid!)!;
+    process.kill(first, 'SIGKILL');
+    // A native command does not depend on the helper: it keeps running.
+    expect(await eventually(() => helperOf(server.pid!) === undefined)).toBe(true);
+    expect(groupMembers(pgid).length).toBeGreaterThanOrEqual(2);
+    expect((await run(server, 'echo next')).stdout).toBe('next\n');
+    const second = helperOf(server.pid!);
+    expect(second).toBeDefined();
+    expect(second).not.toBe(first);
+    process.kill(server.pid!, 'SIGKILL');
+    expect(await eventually(() => groupMembers(pgid).length === 0)).toBe(true);
+  });
+});
+
+/** The fields of a run_command result that must not depend on how the command was started. */
+function pick(result: Record<string, unknown>) {
+  const { exit_code, signal, stdout, stderr, timed_out, stdout_bytes, stderr_bytes } = result;
+  return { exit_code, signal, stdout, stderr, timed_out, stdout_bytes, stderr_bytes };
+}
