@@ -204,26 +204,49 @@ export function createSpawner(options: SpawnerOptions = {}): Spawner {
     return current;
   };
 
-  /** Tells the helper (started now if need be) to watch or forget a natively started group. */
-  const tellHelper = (op: 'watch' | 'unwatch', pgid: number) => {
-    if (op === 'watch') watched.add(pgid);
-    else watched.delete(pgid);
+  /** Groups that are done but not yet forgotten by the helper (see `unwatch`). */
+  let unwatchPending: number[] = [];
+  let unwatchTimer: NodeJS.Timeout | undefined;
+  const unwatchLines = () => {
+    clearTimeout(unwatchTimer);
+    unwatchTimer = undefined;
+    const lines = unwatchPending.map((pgid) => `${JSON.stringify({ op: 'unwatch', pgid })}\n`).join('');
+    unwatchPending = [];
+    return lines;
+  };
+  /**
+   * Registers a natively started group with the helper (started now if need be), in the same tick
+   * as the spawn: a SIGKILL of the server can leave it unwatched only in the few microseconds
+   * between the two system calls. Lines that forget finished groups ride along.
+   */
+  const watch = (pgid: number) => {
+    watched.add(pgid);
     if (closed) return;
-    // The line reaches the pipe in this same tick: the window in which a SIGKILL of the server
-    // could leave the group unwatched is a few microseconds after the spawn.
-    if (helper) helper.child.stdin!.write(`${JSON.stringify({ op, pgid })}\n`);
-    else if (op === 'watch') helper = startHelper();
+    if (helper) helper.child.stdin!.write(`${unwatchLines()}${JSON.stringify({ op: 'watch', pgid })}\n`);
+    else {
+      unwatchLines();
+      helper = startHelper();
+    }
+  };
+  /**
+   * Forgets a finished group. The line waits for the next `watch`, or 100 ms: back to back, a
+   * command then costs the helper one wake-up instead of two. Meanwhile the helper could only end
+   * an empty group, whose id the kernel does not hand out again that soon.
+   */
+  const unwatch = (pgid: number) => {
+    watched.delete(pgid);
+    if (closed || !helper) return;
+    unwatchPending.push(pgid);
+    unwatchTimer ??= setTimeout(() => {
+      const lines = unwatchLines();
+      if (helper && lines) helper.child.stdin!.write(lines);
+    }, 100).unref();
   };
 
   const launch = (request: LaunchRequest): LaunchedProcess => {
     if (closed) throw new Error('The spawner is closed.');
     if (options.native) {
-      const launched = launchNative(
-        options.native,
-        request,
-        (pgid) => tellHelper('watch', pgid),
-        (pgid) => tellHelper('unwatch', pgid),
-      );
+      const launched = launchNative(options.native, request, watch, unwatch);
       if (launched) return launched;
     }
     helper ??= startHelper();
@@ -281,6 +304,7 @@ export function createSpawner(options: SpawnerOptions = {}): Spawner {
     launch,
     close() {
       closed = true;
+      clearTimeout(unwatchTimer);
       const current = helper;
       helper = undefined;
       if (current) {
