@@ -176,9 +176,28 @@ export function createSpawner(options: SpawnerOptions = {}): Spawner {
       else if (!entry.exited) entry.resolveExited({ code: null, signal: null, lost: reason });
       finish(id, entry);
     }
+    if (watched.size > 0) rewatch();
+  };
+
+  /**
+   * Native commands outlive a dead helper, so a new one takes over their groups at once, not at
+   * the next launch. At most one start a second, so a helper that cannot start is not retried in
+   * a tight loop.
+   */
+  let lastStart = 0;
+  let rewatchTimer: NodeJS.Timeout | undefined;
+  const rewatch = () => {
+    if (closed || helper || rewatchTimer) return;
+    const wait = Math.max(0, lastStart + 1000 - Date.now());
+    rewatchTimer = setTimeout(() => {
+      rewatchTimer = undefined;
+      if (!closed && !helper && watched.size > 0) helper = startHelper();
+    }, wait);
+    rewatchTimer.unref();
   };
 
   const startHelper = (): Helper => {
+    lastStart = Date.now();
     const child = spawn(process.execPath, [...HELPER_FLAGS, HELPER_PATH], {
       stdio: ['pipe', 'pipe', 'inherit'],
       // Nothing of the server's environment (NODE_OPTIONS included) reaches the helper; every
@@ -305,6 +324,7 @@ export function createSpawner(options: SpawnerOptions = {}): Spawner {
     close() {
       closed = true;
       clearTimeout(unwatchTimer);
+      clearTimeout(rewatchTimer);
       const current = helper;
       helper = undefined;
       if (current) {
