@@ -112,12 +112,27 @@ async function sampleRss(excluded) {
     ${descendantsOf}
     ${proportionalMegabytes}
     const [root, excluded] = process.argv.slice(1).map(Number);
+    // A child caught between its clone and its exec still runs in its parent's memory (shared
+    // outright after a vfork, copy-on-write after a fork): its RSS is its parent's pages again.
+    // It has its parent's command line until it execs, which is how it is recognised.
+    const cmdline = (pid) => { try { return readFileSync('/proc/' + pid + '/cmdline', 'utf8'); } catch { return ''; } };
+    const parentOf = (pid) => {
+      try {
+        const stat = readFileSync('/proc/' + pid + '/stat', 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      } catch {
+        return 0;
+      }
+    };
+    const beforeExec = (pid) => { const own = cmdline(pid); return own !== '' && own === cmdline(parentOf(pid)); };
     let peak = 0;
     let peakPss = 0;
     let breakdown = '';
     const sample = () => {
       const own = residentMegabytes(root);
-      const pids = descendantsOf(root).filter((pid) => pid !== excluded && pid !== process.pid);
+      const pids = descendantsOf(root).filter(
+        (pid) => pid !== excluded && pid !== process.pid && !beforeExec(pid),
+      );
       const children = pids.map((pid) => residentMegabytes(pid));
       const total = own + children.reduce((sum, value) => sum + value, 0);
       if (total > peak) {
