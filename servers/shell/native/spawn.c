@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -78,6 +79,12 @@ static int child_main(void *argument) {
     sigaction(signal_number, &default_action, NULL);
   }
   if (setsid() < 0) goto fail;
+  /*
+   * The server registers the group with its watchdog right after this returns; should the server
+   * be killed in the microseconds before that, the leader still dies with it. (The watchdog ends
+   * the whole group; this covers only the leader, which has had no time to start others.)
+   */
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) goto fail;
   if (child->stdin_fd >= 0) {
     if (move_fd(child->stdin_fd, 0) < 0) goto fail;
   } else {
