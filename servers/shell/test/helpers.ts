@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@modelcontextprotocol/client';
+import { expect } from 'vitest';
 import { createPolicy, type Policy } from '../src/index.js';
 
 /**
@@ -72,4 +73,27 @@ export function structured(result: Awaited<ReturnType<Client['callTool']>>): Rec
 export function textOf(result: Awaited<ReturnType<Client['callTool']>>): string {
   const first = (result.content as Array<{ type: string; text?: string }>)[0];
   return first?.text ?? '';
+}
+
+/** The spawn helper that the server at `serverPid` started (its child running spawn-helper), if any. */
+export function helperOf(serverPid: number): number | undefined {
+  return findProcesses((pid) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return parent === serverPid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('spawn-helper');
+  })[0];
+}
+
+/**
+ * Starts `sh -c 'sleep 100 & sleep 100'` in the background through `client` (its policy must allow
+ * `sh -c *`) and returns its process group once both sleeps are in it.
+ */
+export async function startSleepingGroup(client: Client): Promise<{ id: string; pgid: number }> {
+  const background = structured(
+    await client.callTool({ name: 'start_process', arguments: { command: "sh -c 'sleep 100 & sleep 100'" } }),
+  );
+  const pgid = background.pid as number;
+  expect(pgid).toBeGreaterThan(1);
+  expect(await eventually(() => groupMembers(pgid).length >= 2)).toBe(true);
+  return { id: background.id as string, pgid };
 }

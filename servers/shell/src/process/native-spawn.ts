@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
 import { constants } from 'node:os';
+import { groupExists } from './process-group.js';
 import type { LaunchExit, LaunchedProcess, LaunchRequest } from './spawner.js';
 import { resolveExecutable } from './warm-shell.js';
 
@@ -36,16 +37,6 @@ export function loadNativeSpawn(): NativeSpawnAddon | undefined {
 const SIGNAL_NAMES = new Map<number, string>(
   Object.entries(constants.signals).map(([name, number]) => [number, name]),
 );
-
-/** Whether process group `pgid` still has a member (zombies included). */
-function groupExists(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
 
 /**
  * Starts `request` with posix_spawn from this process, as a session and group leader, or returns

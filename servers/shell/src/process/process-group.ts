@@ -15,6 +15,24 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
 }
 
 /**
+ * Whether process group `pgid` still has a member, zombies included: right after its leader was
+ * reaped, false means nothing is left in the group to end (an empty group stays empty).
+ */
+export function groupExists(pgid: number): boolean {
+  // ESRCH is the usual answer, and capturing a stack for it would be most of the cost.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+/**
  * True while group `pgid` has a member that is not a zombie. Zombies cannot be killed, only
  * reaped by their parent, so counting them would make every kill wait out its grace period.
  */

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
+import { groupExists } from './process-group.js';
 import {
   type ExitPayload,
   FrameKind,
@@ -258,20 +259,5 @@ function killGroup(pgid: number): void {
     process.kill(-pgid, 'SIGKILL');
   } catch {
     // already gone
-  }
-}
-
-/** Whether process group `pgid` still has a member (zombies included). */
-function groupExists(pgid: number): boolean {
-  // ESRCH is the usual answer, and capturing a stack for it would be most of the cost.
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
   }
 }

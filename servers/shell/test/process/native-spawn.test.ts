@@ -1,17 +1,16 @@
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTempDir, type SpawnedStdioServer, spawnStdioServer, type TempDir } from '@meshwork/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, eventually, findProcesses, groupMembers, serverArgs, structured } from '../helpers.js';
-
-/** The spawn helper (here the watchdog of native commands) that the server at `serverPid` started. */
-function helperOf(serverPid: number): number | undefined {
-  return findProcesses((pid) => {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    return parent === serverPid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('spawn-helper');
-  })[0];
-}
+import {
+  BIN,
+  eventually,
+  groupMembers,
+  helperOf,
+  serverArgs,
+  startSleepingGroup,
+  structured,
+} from '../helpers.js';
 
 const RULES = ['sh -c *', 'printenv', 'cat', 'no-such-program *', 'echo *', './no-shebang.sh', 'grep *'];
 /** Parent pid, process group and session of the shell itself. */
@@ -94,14 +93,7 @@ describe.runIf(process.platform === 'linux')('native spawn (posix_spawn from the
 
   it('ends the whole group of a native command when the server is killed outright', async () => {
     const server = await start();
-    const background = structured(
-      await server.client.callTool({
-        name: 'start_process',
-        arguments: { command: "sh -c 'sleep 100 & sleep 100'" },
-      }),
-    );
-    const pgid = background.pid as number;
-    expect(await eventually(() => groupMembers(pgid).length >= 2)).toBe(true);
+    const { pgid } = await startSleepingGroup(server.client);
     const watchdog = helperOf(server.pid!);
     expect(watchdog).toBeDefined();
     process.kill(server.pid!, 'SIGKILL');
@@ -110,14 +102,7 @@ describe.runIf(process.platform === 'linux')('native spawn (posix_spawn from the
 
   it('hands the groups it watched to a new helper when the helper dies', async () => {
     const server = await start();
-    const background = structured(
-      await server.client.callTool({
-        name: 'start_process',
-        arguments: { command: "sh -c 'sleep 100 & sleep 100'" },
-      }),
-    );
-    const pgid = background.pid as number;
-    expect(await eventually(() => groupMembers(pgid).length >= 2)).toBe(true);
+    const { pgid } = await startSleepingGroup(server.client);
     const first = helperOf(server.pid!)!;
     process.kill(first, 'SIGKILL');
     // A new helper takes over without waiting for the next command; the command keeps running.

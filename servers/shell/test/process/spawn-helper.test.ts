@@ -2,16 +2,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTempDir, type SpawnedStdioServer, spawnStdioServer, type TempDir } from '@meshwork/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, eventually, findProcesses, groupMembers, serverArgs, structured } from '../helpers.js';
-
-/** The spawn helper the server at `serverPid` started commands from. */
-function helperOf(serverPid: number): number | undefined {
-  return findProcesses((pid) => {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    return parent === serverPid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('spawn-helper');
-  })[0];
-}
+import {
+  BIN,
+  eventually,
+  groupMembers,
+  helperOf,
+  serverArgs,
+  startSleepingGroup,
+  structured,
+} from '../helpers.js';
 
 function isAlive(pid: number): boolean {
   try {
@@ -81,15 +80,7 @@ describe('spawn helper', () => {
 
   it('ends the running commands and starts a new helper when the helper dies', async () => {
     const spawned = await start();
-    const background = structured(
-      await spawned.client.callTool({
-        name: 'start_process',
-        arguments: { command: "sh -c 'sleep 100 & sleep 100'" },
-      }),
-    );
-    const pgid = background.pid as number;
-    expect(pgid).toBeGreaterThan(1);
-    expect(await eventually(() => groupMembers(pgid).length >= 2)).toBe(true);
+    const { id, pgid } = await startSleepingGroup(spawned.client);
     const helper = helperOf(spawned.pid!);
     expect(helper).toBeDefined();
     process.kill(helper!, 'SIGKILL');
@@ -97,15 +88,13 @@ describe('spawn helper', () => {
     expect(await eventually(() => groupMembers(pgid).length === 0)).toBe(true);
     let state: unknown;
     for (let attempt = 0; attempt < 200 && state !== 'exited'; attempt += 1) {
-      const listed = structured(
-        await spawned.client.callTool({ name: 'process_status', arguments: { id: background.id } }),
-      );
+      const listed = structured(await spawned.client.callTool({ name: 'process_status', arguments: { id } }));
       state = (listed.processes as Array<{ state: string }>)[0]?.state;
       if (state !== 'exited') await new Promise((resolve) => setTimeout(resolve, 25));
     }
     expect(state).toBe('exited');
     const output = structured(
-      await spawned.client.callTool({ name: 'read_process_output', arguments: { id: background.id } }),
+      await spawned.client.callTool({ name: 'read_process_output', arguments: { id } }),
     );
     expect(output.output).toMatch(/spawn helper exited/);
 
@@ -118,14 +107,7 @@ describe('spawn helper', () => {
 
   it('ends every command of a server that was killed outright', async () => {
     const spawned = await start();
-    const background = structured(
-      await spawned.client.callTool({
-        name: 'start_process',
-        arguments: { command: "sh -c 'sleep 100 & sleep 100'" },
-      }),
-    );
-    const pgid = background.pid as number;
-    expect(await eventually(() => groupMembers(pgid).length >= 2)).toBe(true);
+    const { pgid } = await startSleepingGroup(spawned.client);
     const helper = helperOf(spawned.pid!)!;
     process.kill(spawned.pid!, 'SIGKILL');
     expect(await eventually(() => groupMembers(pgid).length === 0)).toBe(true);
