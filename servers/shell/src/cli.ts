@@ -43,7 +43,7 @@ Limits:
   --max-processes <n>     background processes running at once (default 8)
   --kill-grace-ms <n>     time between SIGTERM and SIGKILL (default 2000)
   --output-dir <dir>      where full outputs are saved (default: a temp directory, removed on exit)
-  --spawner <how>         native: posix_spawn from the server (built by pnpm build); helper: fork
+  --spawner <how>         native: clone+exec from the server (addon built by pnpm build); helper: fork
                           from a small helper process; auto (default): native when it was built
 
 ${SERVE_CLI_USAGE}`;

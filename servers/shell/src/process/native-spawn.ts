@@ -39,7 +39,7 @@ const SIGNAL_NAMES = new Map<number, string>(
 );
 
 /**
- * Starts `request` with posix_spawn from this process, as a session and group leader, or returns
+ * Starts `request` from this process with the addon (clone(CLONE_VM | CLONE_VFORK) + execve), as a session and group leader, or returns
  * undefined when the spawn helper must start it instead, so that nothing differs from a Node
  * spawn: no PATH to search, or any failure to start (a missing program, ENOEXEC for which execvp
  * would run the file with /bin/sh, …), which the helper then reports exactly as Node does.

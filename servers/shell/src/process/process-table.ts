@@ -15,7 +15,7 @@ export interface ProcessTableOptions {
   maxProcesses: number;
   /** Finished background records kept for status and output reads. */
   maxFinished?: number;
-  /** Start commands with posix_spawn from the server (see native-spawn.ts); default: the helper. */
+  /** Start commands from the server with the spawn addon (see native-spawn.ts); default: the helper. */
   nativeSpawn?: NativeSpawnAddon | undefined;
 }
 
@@ -78,7 +78,7 @@ export interface ProcessTable {
 }
 
 /**
- * Creates the shared process table. Commands are started natively (posix_spawn) when the addon is
+ * Creates the shared process table. Commands are started natively (the spawn addon) when it is
  * given, else by a small helper process (see spawner.ts); the helper, which also watches native
  * commands' groups, is started by the first command and stopped by `close()`.
  */

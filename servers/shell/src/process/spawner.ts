@@ -43,7 +43,7 @@ export interface LaunchedProcess {
 /** Options of {@link createSpawner}. */
 export interface SpawnerOptions {
   /**
-   * The posix_spawn addon (see native-spawn.ts): commands start from the server itself, and the
+   * The spawn addon (vfork-style clone, see native-spawn.ts): commands start from the server itself, and the
    * helper only watches their groups. Without it every command starts from the helper.
    */
   native?: NativeSpawnAddon | undefined;
