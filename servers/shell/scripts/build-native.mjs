@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Builds the spawn addon (native/spawn.c) with node-gyp into native/build/Release, as part of
-// `pnpm build`. Skips the work when the addon is newer than its sources. Linux only: elsewhere the
+// Builds the spawn addon (native/spawn.c) and the group watchdog (native/watchdog.c) with node-gyp
+// into native/build/Release, as part of `pnpm build`. Skips the work when both are newer than
+// their sources. Linux only: elsewhere the
 // shell server starts every command from its helper process.
 //
 // A failed build does not fail `pnpm build`: the server then falls back to the helper, which is
@@ -14,8 +15,10 @@ import { fileURLToPath } from 'node:url';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const nativeDir = join(packageDir, 'native');
-const addon = join(nativeDir, 'build', 'Release', 'meshwork_spawn.node');
-const sources = [join(nativeDir, 'spawn.c'), join(nativeDir, 'binding.gyp')];
+const outputs = ['meshwork_spawn.node', 'meshwork_watchdog'].map((file) =>
+  join(nativeDir, 'build', 'Release', file),
+);
+const sources = ['spawn.c', 'watchdog.c', 'binding.gyp'].map((file) => join(nativeDir, file));
 const say = (line) => process.stderr.write(`build-native: ${line}\n`);
 
 if (process.platform !== 'linux') {
@@ -23,7 +26,7 @@ if (process.platform !== 'linux') {
   process.exit(0);
 }
 const newest = Math.max(...sources.map((file) => statSync(file).mtimeMs));
-if (existsSync(addon) && statSync(addon).mtimeMs >= newest) process.exit(0);
+if (outputs.every((file) => existsSync(file) && statSync(file).mtimeMs >= newest)) process.exit(0);
 
 // Node's own headers ship beside its binary (<prefix>/include/node); without them node-gyp would
 // try to download them, which a machine without internet access cannot.

@@ -13,7 +13,7 @@ import {
 import { ShellError } from './errors.js';
 import { scrubEnvironment } from './policy/environment.js';
 import { createPolicy } from './policy/policy.js';
-import { loadNativeSpawn, type NativeSpawnAddon } from './process/native-spawn.js';
+import { findNativeWatchdog, loadNativeSpawn, type NativeSpawnAddon } from './process/native-spawn.js';
 import { createProcessTable } from './process/process-table.js';
 import { createSandboxConfig, findExecutable, type SandboxConfig } from './process/sandbox.js';
 import { createSpillDirectory } from './process/spill-directory.js';
@@ -163,9 +163,14 @@ async function main(): Promise<number> {
     : undefined;
   const killGraceMs = integer(values['kill-grace-ms'], '--kill-grace-ms', 2000, 0);
   const nativeSpawn = chooseSpawner(values.spawner);
-  logger.debug({ spawner: nativeSpawn ? 'native' : 'helper' }, 'spawner');
+  const watchdog = nativeSpawn ? findNativeWatchdog() : undefined;
+  logger.debug(
+    { spawner: nativeSpawn ? 'native' : 'helper', watchdog: watchdog ? 'native' : 'helper' },
+    'spawner',
+  );
   const processes = createProcessTable({
     nativeSpawn,
+    watchdog,
     settings: { shellPath: findShell(process.env.PATH), sandbox, killGraceMs },
     spill: createSpillDirectory(values['output-dir']),
     maxProcesses: integer(values['max-processes'], '--max-processes', 8, 1),

@@ -75,13 +75,23 @@ export function textOf(result: Awaited<ReturnType<Client['callTool']>>): string 
   return first?.text ?? '';
 }
 
-/** The spawn helper that the server at `serverPid` started (its child running spawn-helper), if any. */
-export function helperOf(serverPid: number): number | undefined {
+/** The child of `serverPid` whose command line contains `name`, if any. */
+function childRunning(serverPid: number, name: string): number | undefined {
   return findProcesses((pid) => {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    return parent === serverPid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('spawn-helper');
+    return parent === serverPid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(name);
   })[0];
+}
+
+/** The spawn helper that the server at `serverPid` started (its child running spawn-helper), if any. */
+export function helperOf(serverPid: number): number | undefined {
+  return childRunning(serverPid, 'spawn-helper');
+}
+
+/** The group watchdog (native/watchdog.c) that the server at `serverPid` started, if any. */
+export function watchdogOf(serverPid: number): number | undefined {
+  return childRunning(serverPid, 'meshwork_watchdog');
 }
 
 /**

@@ -1,6 +1,8 @@
+import { accessSync, constants as fsConstants } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
 import { constants } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { groupExists } from './process-group.js';
 import type { LaunchExit, LaunchedProcess, LaunchRequest } from './spawner.js';
 import { resolveExecutable } from './warm-shell.js';
@@ -34,12 +36,31 @@ export function loadNativeSpawn(): NativeSpawnAddon | undefined {
   }
 }
 
+/** Where `pnpm build` leaves the group watchdog (native/watchdog.c), beside the addon. */
+const WATCHDOG_URL = new URL('../../native/build/Release/meshwork_watchdog', import.meta.url);
+
+/**
+ * The path of the group watchdog, or undefined when it was not built; the spawn helper then
+ * watches the native commands' groups instead, at the cost of a second Node process.
+ */
+export function findNativeWatchdog(): string | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const path = fileURLToPath(WATCHDOG_URL);
+  try {
+    accessSync(path, fsConstants.X_OK);
+    return path;
+  } catch {
+    return undefined;
+  }
+}
+
 const SIGNAL_NAMES = new Map<number, string>(
   Object.entries(constants.signals).map(([name, number]) => [number, name]),
 );
 
 /**
- * Starts `request` from this process with the addon (clone(CLONE_VM | CLONE_VFORK) + execve), as a session and group leader, or returns
+ * Starts `request` from this process with the addon (clone(CLONE_VM | CLONE_VFORK) + execve), as a
+ * session and group leader, or returns
  * undefined when the spawn helper must start it instead, so that nothing differs from a Node
  * spawn: no PATH to search, or any failure to start (a missing program, ENOEXEC for which execvp
  * would run the file with /bin/sh, …), which the helper then reports exactly as Node does.

@@ -17,6 +17,8 @@ export interface ProcessTableOptions {
   maxFinished?: number;
   /** Start commands from the server with the spawn addon (see native-spawn.ts); default: the helper. */
   nativeSpawn?: NativeSpawnAddon | undefined;
+  /** With `nativeSpawn`: the group watchdog executable that ends its groups if the server dies. */
+  watchdog?: string | undefined;
 }
 
 /** What process_status reports about a background process. */
@@ -79,11 +81,12 @@ export interface ProcessTable {
 
 /**
  * Creates the shared process table. Commands are started natively (the spawn addon) when it is
- * given, else by a small helper process (see spawner.ts); the helper, which also watches native
- * commands' groups, is started by the first command and stopped by `close()`.
+ * given, else by a small helper process (see spawner.ts). The group watchdog (or, when it was not
+ * built, the helper) watches native commands' groups; either is started by the first command that
+ * needs it and stopped by `close()`.
  */
 export function createProcessTable(options: ProcessTableOptions): ProcessTable {
-  const spawner = createSpawner({ native: options.nativeSpawn });
+  const spawner = createSpawner({ native: options.nativeSpawn, watchdog: options.watchdog });
   const foreground = new Set<() => Promise<void>>();
   const background = new Map<string, BackgroundProcess>();
   const maxFinished = options.maxFinished ?? 32;

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { createGroupGuard } from './group-guard.js';
 import { launchNative, type NativeSpawnAddon } from './native-spawn.js';
 import {
   createFrameReader,
@@ -47,6 +48,12 @@ export interface SpawnerOptions {
    * helper only watches their groups. Without it every command starts from the helper.
    */
   native?: NativeSpawnAddon | undefined;
+  /**
+   * The group watchdog (native/watchdog.c, found by `findNativeWatchdog`): with `native`, it
+   * watches the commands' groups in place of the helper, so no helper runs unless a command must
+   * start from it.
+   */
+  watchdog?: string | undefined;
 }
 
 /** Starts commands, natively from the server or from a small helper process. */
@@ -91,11 +98,14 @@ interface Helper {
 }
 
 /**
- * Creates a spawner. The helper (spawn-helper.ts) is started by the first launch, and again by the
- * next launch if it ever dies: a server that is connected but never runs a command (a profile
- * that lists the shell and does not use it) does not hold a second Node process, at the price of
- * about 40 ms once, on its first command. It never keeps the event loop alive while no command
- * is in flight.
+ * Creates a spawner. With the addon, commands start from this process and a guard process
+ * (the group watchdog, else the helper) ends their groups if this process dies. Without it, or
+ * for a command the addon leaves to it, the helper (spawn-helper.ts) starts the command.
+ *
+ * Each of the two processes is started by the first command that needs it, and again by the
+ * next one if it ever dies (a dead guard is replaced at once): a server that is connected but
+ * never runs a command (a profile that lists the shell and does not use it) holds neither.
+ * Neither keeps the event loop alive while no command is in flight.
  *
  * Why: fork() copies the page tables of the process that calls it, so starting a command from the
  * server costs more the more memory the server holds; the helper holds almost none. The helper
@@ -104,9 +114,8 @@ interface Helper {
  */
 export function createSpawner(options: SpawnerOptions = {}): Spawner {
   const entries = new Map<number, Entry>();
-  /** Groups of natively started commands, which the helper ends if this process dies. */
-  const watched = new Set<number>();
   let helper: Helper | undefined;
+  let watchdog: ChildProcess | undefined;
   let nextId = 0;
   let closed = false;
 
@@ -176,28 +185,11 @@ export function createSpawner(options: SpawnerOptions = {}): Spawner {
       else if (!entry.exited) entry.resolveExited({ code: null, signal: null, lost: reason });
       finish(id, entry);
     }
-    if (watched.size > 0) rewatch();
-  };
-
-  /**
-   * Native commands outlive a dead helper, so a new one takes over their groups at once, not at
-   * the next launch. At most one start a second, so a helper that cannot start is not retried in
-   * a tight loop.
-   */
-  let lastStart = 0;
-  let rewatchTimer: NodeJS.Timeout | undefined;
-  const rewatch = () => {
-    if (closed || helper || rewatchTimer) return;
-    const wait = Math.max(0, lastStart + 1000 - Date.now());
-    rewatchTimer = setTimeout(() => {
-      rewatchTimer = undefined;
-      if (!closed && !helper && watched.size > 0) helper = startHelper();
-    }, wait);
-    rewatchTimer.unref();
+    // Native commands outlive a dead guard, so a new one takes over their groups at once.
+    if (!options.watchdog) guard.lost();
   };
 
   const startHelper = (): Helper => {
-    lastStart = Date.now();
     const child = spawn(process.execPath, [...HELPER_FLAGS, HELPER_PATH], {
       stdio: ['pipe', 'pipe', 'inherit'],
       // Nothing of the server's environment (NODE_OPTIONS included) reaches the helper; every
@@ -206,7 +198,7 @@ export function createSpawner(options: SpawnerOptions = {}): Spawner {
     });
     const current: Helper = { child, full: new Set() };
     // A helper that replaces a dead one takes over the groups the old one was watching.
-    for (const pgid of watched) child.stdin!.write(`${JSON.stringify({ op: 'watch', pgid })}\n`);
+    if (!options.watchdog) child.stdin!.write(guard.watchedLines());
     if (entries.size === 0) {
       child.unref();
       (child.stdout as { unref?: () => void } | null)?.unref?.();
@@ -223,49 +215,43 @@ export function createSpawner(options: SpawnerOptions = {}): Spawner {
     return current;
   };
 
-  /** Groups that are done but not yet forgotten by the helper (see `unwatch`). */
-  let unwatchPending: number[] = [];
-  let unwatchTimer: NodeJS.Timeout | undefined;
-  const unwatchLines = () => {
-    clearTimeout(unwatchTimer);
-    unwatchTimer = undefined;
-    const lines = unwatchPending.map((pgid) => `${JSON.stringify({ op: 'unwatch', pgid })}\n`).join('');
-    unwatchPending = [];
-    return lines;
+  const startWatchdog = (path: string, lines: string) => {
+    const child = spawn(path, [], { stdio: ['pipe', 'ignore', 'inherit'], env: {} });
+    watchdog = child;
+    // It must never keep this process alive: it exists for when this process is gone.
+    child.unref();
+    child.stdin!.on('error', () => {
+      // It died; its exit (below) hands the groups to a new one.
+    });
+    child.stdin!.write(lines);
+    const gone = () => {
+      if (watchdog !== child) return;
+      watchdog = undefined;
+      guard.lost();
+    };
+    child.once('error', gone);
+    child.once('exit', gone);
   };
-  /**
-   * Registers a natively started group with the helper (started now if need be), in the same tick
-   * as the spawn: a SIGKILL of the server can leave it unwatched only in the few microseconds
-   * between the two system calls. Lines that forget finished groups ride along.
-   */
-  const watch = (pgid: number) => {
-    watched.add(pgid);
-    if (closed) return;
-    if (helper) helper.child.stdin!.write(`${unwatchLines()}${JSON.stringify({ op: 'watch', pgid })}\n`);
-    else {
-      unwatchLines();
-      helper = startHelper();
-    }
-  };
-  /**
-   * Forgets a finished group. The line waits for the next `watch`, or 100 ms: back to back, a
-   * command then costs the helper one wake-up instead of two. Meanwhile the helper could only end
-   * an empty group, whose id the kernel does not hand out again that soon.
-   */
-  const unwatch = (pgid: number) => {
-    watched.delete(pgid);
-    if (closed || !helper) return;
-    unwatchPending.push(pgid);
-    unwatchTimer ??= setTimeout(() => {
-      const lines = unwatchLines();
-      if (helper && lines) helper.child.stdin!.write(lines);
-    }, 100).unref();
-  };
+
+  /** Groups of natively started commands, which the guard process ends if this process dies. */
+  const guard = createGroupGuard(
+    options.watchdog
+      ? {
+          current: () => watchdog?.stdin ?? undefined,
+          start: (lines) => startWatchdog(options.watchdog!, lines),
+        }
+      : {
+          current: () => helper?.child.stdin ?? undefined,
+          start: () => {
+            helper = startHelper();
+          },
+        },
+  );
 
   const launch = (request: LaunchRequest): LaunchedProcess => {
     if (closed) throw new Error('The spawner is closed.');
     if (options.native) {
-      const launched = launchNative(options.native, request, watch, unwatch);
+      const launched = launchNative(options.native, request, guard.watch, guard.unwatch);
       if (launched) return launched;
     }
     helper ??= startHelper();
@@ -323,8 +309,9 @@ export function createSpawner(options: SpawnerOptions = {}): Spawner {
     launch,
     close() {
       closed = true;
-      clearTimeout(unwatchTimer);
-      clearTimeout(rewatchTimer);
+      guard.close();
+      watchdog?.stdin?.end();
+      watchdog = undefined;
       const current = helper;
       helper = undefined;
       if (current) {

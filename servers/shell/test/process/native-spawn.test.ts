@@ -1,4 +1,4 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTempDir, type SpawnedStdioServer, spawnStdioServer, type TempDir } from '@meshwork/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import {
   serverArgs,
   startSleepingGroup,
   structured,
+  watchdogOf,
 } from '../helpers.js';
 
 const RULES = ['sh -c *', 'printenv', 'cat', 'no-such-program *', 'echo *', './no-shebang.sh', 'grep *'];
@@ -21,8 +22,8 @@ const IDENTITY = "sh -c 'echo $PPID; ps -o pgid=,sid= -p $$'";
  */
 const SIGNAL_MASKS = "grep -E '^Sig(Blk|Ign)' /proc/self/status";
 
-// posix_spawn from the server is built for Linux only; elsewhere every command uses the helper.
-describe.runIf(process.platform === 'linux')('native spawn (posix_spawn from the server)', () => {
+// The addon is built for Linux only; elsewhere every command uses the helper.
+describe.runIf(process.platform === 'linux')('native spawn (clone + exec from the server)', () => {
   let root: TempDir;
   const servers: SpawnedStdioServer[] = [];
   const start = async (spawner: 'native' | 'helper' = 'native') => {
@@ -70,7 +71,10 @@ describe.runIf(process.platform === 'linux')('native spawn (posix_spawn from the
       const [ours, theirs] = await Promise.all([run(native, command, extra), run(helper, command, extra)]);
       expect({ command, ...pick(ours) }).toEqual({ command, ...pick(theirs) });
     }
-    expect(helperOf(native.pid!)).toBeDefined();
+    // Every command started natively: the group watchdog runs, no Node helper does.
+    expect(watchdogOf(native.pid!)).toBeDefined();
+    expect(helperOf(native.pid!)).toBeUndefined();
+    expect(helperOf(helper.pid!)).toBeDefined();
   });
 
   it('leaves a program that cannot start to the helper, which reports it as exit 127', async () => {
@@ -94,19 +98,21 @@ describe.runIf(process.platform === 'linux')('native spawn (posix_spawn from the
   it('ends the whole group of a native command when the server is killed outright', async () => {
     const server = await start();
     const { pgid } = await startSleepingGroup(server.client);
-    const watchdog = helperOf(server.pid!);
+    const watchdog = watchdogOf(server.pid!);
     expect(watchdog).toBeDefined();
     process.kill(server.pid!, 'SIGKILL');
     expect(await eventually(() => groupMembers(pgid).length === 0)).toBe(true);
+    // Its job done, the watchdog is gone too.
+    expect(await eventually(() => !existsSync(`/proc/${watchdog}`))).toBe(true);
   });
 
-  it('hands the groups it watched to a new helper when the helper dies', async () => {
+  it('hands the groups it watched to a new watchdog when the watchdog dies', async () => {
     const server = await start();
     const { pgid } = await startSleepingGroup(server.client);
-    const first = helperOf(server.pid!)!;
+    const first = watchdogOf(server.pid!)!;
     process.kill(first, 'SIGKILL');
-    // A new helper takes over without waiting for the next command; the command keeps running.
-    expect(await eventually(() => (helperOf(server.pid!) ?? first) !== first)).toBe(true);
+    // A new watchdog takes over without waiting for the next command; the command keeps running.
+    expect(await eventually(() => (watchdogOf(server.pid!) ?? first) !== first)).toBe(true);
     expect(groupMembers(pgid).length).toBeGreaterThanOrEqual(2);
     expect((await run(server, 'echo next')).stdout).toBe('next\n');
     process.kill(server.pid!, 'SIGKILL');
