@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
+import { once, setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -68,6 +68,9 @@ export async function createScriptedModelServer(
   const cache = createPromptCache();
   const bodyCounts = new Map<string, number>();
   const closing = new AbortController();
+  // Every reply in flight listens for the close (a delayed reply stops waiting), and each removes
+  // its listener when it ends: many concurrent replies are not a leak, so no warning for them.
+  setMaxListeners(0, closing.signal);
   let messageCount = 0;
   const textChunkSize = Math.max(1, options.textChunkSize ?? 12);
   const jsonChunks = Math.max(1, options.jsonChunks ?? 3);

@@ -153,4 +153,27 @@ describe('scripted model: routing', () => {
     expect(request?.status).toBe(200);
     await expect(server.waitForMessageRequests(2, 50)).rejects.toThrow('Expected 2 model requests, got 1.');
   });
+
+  it('serves many delayed replies at once without a listener-leak warning', async () => {
+    server = await createScriptedModelServer({ script: () => ({ text: 'later', delayMs: 50 }) });
+    const client = new Anthropic({ apiKey: 'test', baseURL: server.url, maxRetries: 0 });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const replies = await Promise.all(
+        Array.from({ length: 16 }, () =>
+          client.messages.create({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }),
+        ),
+      );
+      expect(replies.map((reply) => reply.content[0])).toEqual(
+        Array.from({ length: 16 }, () => expect.objectContaining({ text: 'later' })),
+      );
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
+  });
 });
