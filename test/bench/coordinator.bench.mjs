@@ -9,6 +9,8 @@
 // COORDINATOR_BENCH_MODEL_DELAY_MS=<ms> makes the model take about that long per reply (±50 % at
 // random), as a real one does
 // (the targets are for an instant model, which keeps the coordinator's one event loop saturated).
+// With an instant model, a "paced" run follows: the same, the model answering after
+// COORDINATOR_BENCH_PACED_MS (default 300, 0 skips it) ±50 %.
 //
 // Two overhead figures are printed, because they answer different questions:
 // - "round-trip" (the original figure): turn wall time - the model round trip - the tool round trip,
@@ -45,6 +47,7 @@ const agents = Number(process.env.COORDINATOR_BENCH_AGENTS ?? 16);
 const turns = Number(process.env.COORDINATOR_BENCH_TURNS ?? 5);
 const warmRuns = Math.max(1, Number(process.env.COORDINATOR_BENCH_WARM_RUNS ?? 3));
 const modelDelayMs = Number(process.env.COORDINATOR_BENCH_MODEL_DELAY_MS ?? 0);
+const pacedDelayMs = Number(process.env.COORDINATOR_BENCH_PACED_MS ?? 300);
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
 function percentile(values, fraction) {
@@ -317,7 +320,7 @@ async function setUp() {
  * coordinator's. Turn i of every agent is one tool call (see callOf), then a final answer. It
  * records when it handed the last byte of each reply to the OS (the end of its own time).
  */
-async function startModel(dir) {
+async function startModel(dir, delayMs = modelDelayMs) {
   const code = `
     import { appendFileSync } from 'node:fs';
     import http from 'node:http';
@@ -357,7 +360,7 @@ async function startModel(dir) {
       ...process.env,
       BENCH_DIR: dir,
       BENCH_TURNS: String(turns),
-      BENCH_MODEL_DELAY_MS: String(modelDelayMs),
+      BENCH_MODEL_DELAY_MS: String(delayMs),
     },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -504,7 +507,7 @@ async function startProfiler() {
 
 const median = (values) => percentile(values, 0.5);
 
-async function pooledRun(dir, model) {
+async function pooledRun(dir, model, { profile = true } = {}) {
   const writes = recordRequestWrites();
   const config = await loadConfig({ cwd: dir });
   const coordinator = createCoordinator({ config, modelAccess: { baseURL: model.url, apiKey: 'bench' } });
@@ -512,7 +515,7 @@ async function pooledRun(dir, model) {
   // Run 0 is cold (it starts the servers); the others reuse the warm pool.
   const runs = [];
   for (let index = 0; index <= warmRuns; index += 1) {
-    const profiler = index === 1 ? await startProfiler() : undefined;
+    const profiler = profile && index === 1 ? await startProfiler() : undefined;
     const events = [];
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
@@ -757,6 +760,29 @@ try {
     out(
       `      the target (<= 5 ms) is ${floorP50 <= 5 ? 'within' : 'below'} what the SDK alone shows here with ${agents} agents on ${availableParallelism()} cores`,
     );
+  }
+  if (modelDelayMs === 0 && pacedDelayMs > 0) {
+    // The same run with a model that takes as long as a real one: the coordinator's event loop is
+    // then mostly idle, so a turn's overhead is its own work, not a wait behind 15 other agents.
+    const pacedDir = await setUp();
+    const pacedModel = await startModel(pacedDir, pacedDelayMs);
+    try {
+      const paced = await pooledRun(pacedDir, pacedModel, { profile: false });
+      out('');
+      out(
+        `paced (the same run, the scripted model answering after ${pacedDelayMs} ms ±50 %, as a real one does)`,
+      );
+      out(
+        `  overhead/turn, own-time    warm p50 ${figures(paced.warmOwn?.map((row) => row.overhead))}   target p50 <= 5 ms`,
+      );
+      out(
+        `  coordinator CPU/turn       ${paced.cpuPerTurnMs.toFixed(2)} ms   (more than above: turns no longer share wake-ups and writes)`,
+      );
+      out(`  coordinator loop busy      ${(paced.loopBusy * 100).toFixed(0)} %`);
+    } finally {
+      await pacedModel.close();
+      await rm(pacedDir, { recursive: true, force: true });
+    }
   }
   if (process.env.COORDINATOR_BENCH_NAIVE !== '0') {
     const naive = await naiveRun(dir, model);
