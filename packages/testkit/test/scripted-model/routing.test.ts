@@ -163,7 +163,11 @@ describe('scripted model: routing', () => {
     try {
       const replies = await Promise.all(
         Array.from({ length: 16 }, () =>
-          client.messages.create({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }),
+          client.messages.create({
+            model: MODEL,
+            max_tokens: 10,
+            messages: [{ role: 'user', content: 'x' }],
+          }),
         ),
       );
       expect(replies.map((reply) => reply.content[0])).toEqual(
