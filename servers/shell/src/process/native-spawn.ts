@@ -60,12 +60,12 @@ const SIGNAL_NAMES = new Map<number, string>(
 
 /**
  * Starts `request` from this process with the addon (clone(CLONE_VM | CLONE_VFORK) + execve), as a
- * session and group leader, or returns
- * undefined when the spawn helper must start it instead, so that nothing differs from a Node
- * spawn: no PATH to search, or any failure to start (a missing program, ENOEXEC for which execvp
- * would run the file with /bin/sh, …), which the helper then reports exactly as Node does.
+ * session and group leader, or returns undefined when the spawn helper must start it instead, so
+ * that nothing differs from a Node spawn: no PATH to search, or any failure to start (a missing
+ * program, ENOEXEC for which execvp would run the file with /bin/sh, …), which the helper then
+ * reports exactly as Node does.
  *
- * `onSpawned` hears of the pid before anything else can happen (the watchdog registers it), and
+ * `onSpawned` hears of the pid before anything else can happen (the guard registers it), and
  * `onDone` once the group leader has exited and both pipes are closed or released.
  */
 export function launchNative(
