@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
+import { signalGroup } from '../../src/process/process-group.js';
 import { eventually, groupMembers, helperOf, watchdogOf } from '../helpers.js';
 
 /**
@@ -27,13 +28,7 @@ describe.runIf(process.platform === 'linux')('spawner: who ends native groups wh
   const groups: number[] = [];
   afterEach(() => {
     for (const holder of holders.splice(0)) holder.kill('SIGKILL');
-    for (const pgid of groups.splice(0)) {
-      try {
-        process.kill(-pgid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    for (const pgid of groups.splice(0)) signalGroup(pgid, 'SIGKILL');
   });
 
   const hold = async (guard: 'watchdog' | 'helper') => {

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findNativeWatchdog } from '../../src/process/native-spawn.js';
+import { signalGroup } from '../../src/process/process-group.js';
 import { eventually, groupMembers } from '../helpers.js';
 
 const line = (op: string, pgid: unknown) => `${JSON.stringify({ op, pgid })}\n`;
@@ -41,13 +42,7 @@ describe.runIf(process.platform === 'linux')('group watchdog (native/watchdog.c)
   };
 
   afterEach(() => {
-    for (const pgid of groups.splice(0)) {
-      try {
-        process.kill(-pgid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    for (const pgid of groups.splice(0)) signalGroup(pgid, 'SIGKILL');
     for (const child of started.splice(0)) child.kill('SIGKILL');
   });
 
