@@ -64,10 +64,23 @@ export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject
   return definition;
 }
 
-/** Builds the `isError` result a model reads when a tool fails in a way it can act on. */
+/**
+ * `_meta` key of an `isError` tool result under which meshwork puts the failure's code, so a
+ * client branches on the code instead of parsing the text.
+ */
+export const ERROR_CODE_META_KEY = 'meshwork/error-code';
+
+/**
+ * Builds the `isError` result a model reads when a tool fails in a way it can act on. The text is
+ * `CODE: message` for any client; the code is also in `_meta` under {@link ERROR_CODE_META_KEY}.
+ */
 export function toolErrorResult(message: string, code?: string): CallToolResult {
   const text = code ? `${code}: ${message}` : message;
-  return { content: [{ type: 'text', text }], isError: true };
+  return {
+    content: [{ type: 'text', text }],
+    isError: true,
+    ...(code ? { _meta: { [ERROR_CODE_META_KEY]: code } } : {}),
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 export { readServeSettings, SERVE_CLI_OPTIONS, SERVE_CLI_USAGE, type ServeSettings } from './cli-options.js';
 export {
   defineTool,
+  ERROR_CODE_META_KEY,
   registerTools,
   SUBJECT_META_KEY,
   type ToolContext,
@@ -8,7 +9,17 @@ export {
   type ToolHints,
   toolErrorResult,
 } from './define-tool.js';
-export { isToolError, KitError, ToolError } from './errors.js';
+export {
+  isMeshworkError,
+  isToolError,
+  KIT_ERROR_CODES,
+  KitError,
+  type KitErrorCode,
+  MeshworkError,
+  type MeshworkErrorOptions,
+  messageOf,
+  ToolError,
+} from './errors.js';
 export {
   allowedHostnamesFor,
   checkRequestOrigin,
