@@ -40,8 +40,8 @@ export interface ToolDefinition<
   outputSchema: Output;
   annotations: ToolHints;
   /**
-   * Extra `_meta` on the tool listing. meshwork puts `meshwork/subject` here: the name of the
-   * argument permission rules are matched against.
+   * Extra `_meta` on the tool listing: the tool's contract with the coordinator (its subject, its
+   * writes, its role), built with `toolMeta` from `./tool-meta.js`.
    */
   meta?: Record<string, unknown>;
   handler(input: z.infer<Input>, context: ToolContext): Promise<z.infer<Output>>;
@@ -50,9 +50,6 @@ export interface ToolDefinition<
   /** Extra content blocks after the text copy (for example an image). */
   toContent?(output: z.infer<Output>): ContentBlock[];
 }
-
-/** `_meta` key under which a tool names the argument that permission rules match. */
-export const SUBJECT_META_KEY = 'meshwork/subject';
 
 /**
  * Identity function that fixes the generic types of a tool definition, so handlers get their input

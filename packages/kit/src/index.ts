@@ -3,7 +3,6 @@ export {
   defineTool,
   ERROR_CODE_META_KEY,
   registerTools,
-  SUBJECT_META_KEY,
   type ToolContext,
   type ToolDefinition,
   type ToolHints,
@@ -46,3 +45,14 @@ export {
   serveHttp,
 } from './serve-http.js';
 export { isTokenMatch, loadToken } from './token.js';
+export {
+  ROLE_META_KEY,
+  readToolMeta,
+  SUBJECT_META_KEY,
+  TOOL_ROLES,
+  type ToolMeta,
+  type ToolRole,
+  type ToolWrites,
+  toolMeta,
+  WRITES_META_KEY,
+} from './tool-meta.js';

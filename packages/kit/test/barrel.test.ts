@@ -13,10 +13,13 @@ const PUBLIC_NAMES = [
   'LOOPBACK_HOSTNAMES',
   'MeshworkError',
   'REDACTED_PATHS',
+  'ROLE_META_KEY',
   'SERVE_CLI_OPTIONS',
   'SERVE_CLI_USAGE',
   'SUBJECT_META_KEY',
+  'TOOL_ROLES',
   'ToolError',
+  'WRITES_META_KEY',
   'allowedHostnamesFor',
   'checkRequestOrigin',
   'createLogger',
@@ -31,11 +34,13 @@ const PUBLIC_NAMES = [
   'messageOf',
   'normalizeHostname',
   'readPackageVersion',
+  'readToolMeta',
   'readServeSettings',
   'registerTools',
   'runServer',
   'serveHttp',
   'toolErrorResult',
+  'toolMeta',
 ];
 
 const ERRORS_NAMES = [

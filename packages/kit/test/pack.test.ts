@@ -14,6 +14,7 @@ const modules = [
   'run-server',
   'serve-http',
   'token',
+  'tool-meta',
   'package-version',
 ];
 
