@@ -1,21 +1,50 @@
 import { ToolError } from '@meshwork/kit';
 
-/**
- * Base error of `@meshwork/filesystem-server`. It extends the kit's `ToolError`, so a
- * `FilesystemError` thrown inside a tool handler reaches the model as an `isError` result whose
- * text says what was refused and what to do instead; it is never a protocol fault.
- */
-export class FilesystemError extends ToolError {
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-    this.name = new.target.name;
-  }
-}
+/** Every code `@meshwork/filesystem-server` raises; a refusal's text says what to do instead. */
+export const FILESYSTEM_ERROR_CODES = [
+  'E_BAD_ARGUMENTS',
+  'E_BAD_CURSOR',
+  'E_BAD_PATTERN',
+  'E_BUSY',
+  'E_CROSS_DEVICE',
+  'E_DANGLING_SYMLINK',
+  'E_DENIED',
+  'E_EXISTS',
+  'E_HARD_LINK',
+  'E_INVALID_PATH',
+  'E_IO',
+  'E_IS_DIRECTORY',
+  'E_NO_MATCH',
+  'E_NO_ROOTS',
+  'E_NO_SPACE',
+  'E_NOT_DIRECTORY',
+  'E_NOT_EMPTY',
+  'E_NOT_FOUND',
+  'E_NOT_REGULAR_FILE',
+  'E_OUTSIDE_ROOTS',
+  'E_PARENT_MISSING',
+  'E_PATH_TOO_LONG',
+  'E_PERMISSION',
+  'E_READ_ONLY_FS',
+  'E_RELATIVE_PATH',
+  'E_ROOT',
+  'E_STALE',
+  'E_SYMLINK',
+  'E_SYMLINK_ESCAPE',
+  'E_SYMLINK_RACE',
+  'E_SYMLINK_WRITE',
+  'E_TOO_LARGE',
+  'E_WOULD_BLOCK',
+] as const;
+/** One of {@link FILESYSTEM_ERROR_CODES}. */
+export type FilesystemErrorCode = (typeof FILESYSTEM_ERROR_CODES)[number];
 
-/** True when `value` is a {@link FilesystemError}. */
-export function isFilesystemError(value: unknown): value is FilesystemError {
-  return value instanceof FilesystemError;
-}
+/**
+ * The error of `@meshwork/filesystem-server`. It is a kit `ToolError`, so one thrown inside a tool
+ * handler reaches the model as an `isError` result whose text says what was refused and what to
+ * do instead; it is never a protocol fault.
+ */
+export class FilesystemError extends ToolError<FilesystemErrorCode> {}
 
 /** A Node system error with its errno code (`ENOENT`, `ELOOP`, ...). */
 export interface SystemError extends Error {
@@ -35,7 +64,7 @@ export function isSystemError(value: unknown, ...codes: string[]): value is Syst
  */
 export function explainSystemError(error: unknown, displayPath: string): unknown {
   if (error instanceof FilesystemError || !isSystemError(error)) return error;
-  const known: Record<string, [string, string]> = {
+  const known: Record<string, [FilesystemErrorCode, string]> = {
     ENOENT: [
       'E_NOT_FOUND',
       `${displayPath} does not exist. Check the path with list_directory or search_files.`,

@@ -1,4 +1,4 @@
-export { isMemoryError, MemoryError } from './errors.js';
+export { MEMORY_ERROR_CODES, MemoryError, type MemoryErrorCode } from './errors.js';
 export { dreamInstructions, registerDreamPrompt } from './prompts/dream.js';
 export { INDEX_RESOURCE_URI } from './resources/index-resource.js';
 export { TOPIC_RESOURCE_TEMPLATE } from './resources/topic-resource.js';

@@ -94,7 +94,7 @@ export function writeTopic(context: StoreContext, input: WriteTopicInput, defaul
     const size = Buffer.byteLength(text, 'utf8');
     if (size > bounds.topicMaxBytes) {
       throw new MemoryError(
-        'E_TOPIC_TOO_LARGE',
+        'E_TOO_LARGE',
         `Topic "${slug}" would be ${size} bytes, over the cap of ${bounds.topicMaxBytes} bytes. Nothing was written. Summarize it, or split it into several topics.`,
       );
     }

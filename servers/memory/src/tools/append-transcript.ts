@@ -1,6 +1,6 @@
 import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
 import { z } from 'zod';
-import { callStore, sessionSchema, type ToolDependencies } from './shared.js';
+import { sessionSchema, type ToolDependencies } from './shared.js';
 
 /** `append_transcript`: add entries to a session's append-only transcript. */
 export function createAppendTranscriptTool({ store }: ToolDependencies) {
@@ -32,7 +32,7 @@ export function createAppendTranscriptTool({ store }: ToolDependencies) {
     }),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     meta: { [SUBJECT_META_KEY]: 'session' },
-    handler: (input) => callStore(() => store.appendTranscript(input.session, input.entries)),
+    handler: async (input) => store.appendTranscript(input.session, input.entries),
     toText: (output) =>
       `Appended ${output.appended} entries (${output.bytes} bytes) to ${output.session}; transcript is now ${output.size} bytes.`,
   });

@@ -1,6 +1,6 @@
 import { defineTool } from '@meshwork/kit';
 import { z } from 'zod';
-import { callStore, type ToolDependencies } from './shared.js';
+import type { ToolDependencies } from './shared.js';
 
 /** `begin_dream`: take the dream lock, snapshot topics, and see what changed since the last dream. */
 export function createBeginDreamTool({ store }: ToolDependencies) {
@@ -31,6 +31,6 @@ export function createBeginDreamTool({ store }: ToolDependencies) {
       next: z.string(),
     }),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-    handler: () => callStore(() => store.beginDream()),
+    handler: async () => store.beginDream(),
   });
 }

@@ -1,6 +1,6 @@
 import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
 import { z } from 'zod';
-import { callStore, indexReportSchema, slugSchema, type ToolDependencies } from './shared.js';
+import { indexReportSchema, slugSchema, type ToolDependencies } from './shared.js';
 
 /** `delete_topic`: remove a topic and its index line in one atomic step. */
 export function createDeleteTopicTool({ store }: ToolDependencies) {
@@ -18,7 +18,7 @@ export function createDeleteTopicTool({ store }: ToolDependencies) {
     }),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     meta: { [SUBJECT_META_KEY]: 'slug' },
-    handler: (input) => callStore(() => store.deleteTopic(input.slug)),
+    handler: async (input) => store.deleteTopic(input.slug),
     toText: (output) =>
       `Deleted topics/${output.slug}.md (was version ${output.version}) and its index line.`,
   });

@@ -1,6 +1,6 @@
 import { defineTool } from '@meshwork/kit';
 import { z } from 'zod';
-import { callStore, type ToolDependencies } from './shared.js';
+import type { ToolDependencies } from './shared.js';
 
 /** `end_dream`: finish the running dream and record what it changed. */
 export function createEndDreamTool({ store }: ToolDependencies) {
@@ -23,7 +23,7 @@ export function createEndDreamTool({ store }: ToolDependencies) {
       last_dream_at: z.string().nullable(),
     }),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
-    handler: (input) =>
-      callStore(() => store.endDream(input.token, input.summary, input.outcome ?? 'completed')),
+    handler: async (input) =>
+      store.endDream(input.token, input.summary, input.outcome ?? 'completed'),
   });
 }

@@ -1,6 +1,6 @@
 import { defineTool } from '@meshwork/kit';
 import { z } from 'zod';
-import { callStore, READ_ONLY, type ToolDependencies } from './shared.js';
+import { READ_ONLY, type ToolDependencies } from './shared.js';
 
 /** `list_sessions`: transcripts, most recent first. */
 export function createListSessionsTool({ store }: ToolDependencies) {
@@ -28,7 +28,7 @@ export function createListSessionsTool({ store }: ToolDependencies) {
       has_more: z.boolean(),
     }),
     annotations: READ_ONLY,
-    handler: (input) => callStore(() => store.listSessions(input.since, input.limit ?? 50)),
+    handler: async (input) => store.listSessions(input.since, input.limit ?? 50),
     toText: (output) =>
       output.sessions.length === 0
         ? 'No sessions.'

@@ -1,6 +1,6 @@
 import { defineTool } from '@meshwork/kit';
 import { z } from 'zod';
-import { callStore, type ToolDependencies } from './shared.js';
+import type { ToolDependencies } from './shared.js';
 
 /** `maintain_memory`: the deterministic part of consolidation. */
 export function createMaintainMemoryTool({ store }: ToolDependencies) {
@@ -25,7 +25,7 @@ export function createMaintainMemoryTool({ store }: ToolDependencies) {
       }),
     }),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-    handler: (input) => callStore(() => store.maintain(input.dry_run)),
+    handler: async (input) => store.maintain(input.dry_run),
     toText: (output) =>
       [
         `${output.dry_run ? 'Dry run: would make' : 'Made'} ${output.changes.length} change(s).`,

@@ -1,6 +1,6 @@
 import { defineTool } from '@meshwork/kit';
 import { z } from 'zod';
-import { callStore, indexReportSchema, READ_ONLY, type ToolDependencies } from './shared.js';
+import { indexReportSchema, READ_ONLY, type ToolDependencies } from './shared.js';
 
 /** `memory_stats`: sizes of every layer and of the search index. */
 export function createMemoryStatsTool({ store }: ToolDependencies) {
@@ -34,6 +34,6 @@ export function createMemoryStatsTool({ store }: ToolDependencies) {
       }),
     }),
     annotations: READ_ONLY,
-    handler: () => callStore(() => store.stats()),
+    handler: async () => store.stats(),
   });
 }

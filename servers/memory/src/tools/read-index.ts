@@ -1,6 +1,6 @@
 import { defineTool } from '@meshwork/kit';
 import { z } from 'zod';
-import { callStore, READ_ONLY, type ToolDependencies } from './shared.js';
+import { READ_ONLY, type ToolDependencies } from './shared.js';
 
 /** `read_index`: memory layer 1, always within its bounds. */
 export function createReadIndexTool({ store }: ToolDependencies) {
@@ -24,7 +24,7 @@ export function createReadIndexTool({ store }: ToolDependencies) {
       needs_consolidation: z.boolean(),
     }),
     annotations: READ_ONLY,
-    handler: () => callStore(() => store.readIndex()),
+    handler: async () => store.readIndex(),
     toText: (output) =>
       `${output.content || '(the index is empty)\n'}\n[index: ${output.shown_lines}/${output.max_lines} lines, ${output.shown_bytes}/${output.max_bytes} bytes${output.truncated ? '; TRUNCATED to the bounds' : ''}${output.needs_consolidation ? `; over bounds (${output.exceeded.join('; ')}): consolidate with maintain_memory or a dream` : ''}]`,
   });

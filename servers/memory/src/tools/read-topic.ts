@@ -1,7 +1,7 @@
 import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
 import { z } from 'zod';
 import { TOPIC_TYPES } from '../store/topic-file.js';
-import { callStore, READ_ONLY, slugSchema, type ToolDependencies } from './shared.js';
+import { READ_ONLY, slugSchema, type ToolDependencies } from './shared.js';
 
 /** `read_topic`: memory layer 2, one topic file. */
 export function createReadTopicTool({ store }: ToolDependencies) {
@@ -39,7 +39,7 @@ export function createReadTopicTool({ store }: ToolDependencies) {
     }),
     annotations: READ_ONLY,
     meta: { [SUBJECT_META_KEY]: 'slug' },
-    handler: (input) => callStore(() => store.readTopic(input.slug, input.offset ?? 0, input.limit ?? 500)),
+    handler: async (input) => store.readTopic(input.slug, input.offset ?? 0, input.limit ?? 500),
     toText: (output) =>
       `# ${output.title} (${output.type}; version ${output.version}; updated ${output.updated || 'unknown'}; source ${output.source || 'unknown'})\n${output.hook ? `${output.hook}\n` : ''}\n${output.body}${output.has_more ? `\n\n[lines ${output.offset + 1}-${output.offset + output.returned_lines} of ${output.total_lines}; continue with offset ${output.offset + output.returned_lines}]` : ''}`,
   });

@@ -1,6 +1,6 @@
 import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
 import { z } from 'zod';
-import { callStore, READ_ONLY, sessionSchema, type ToolDependencies } from './shared.js';
+import { READ_ONLY, sessionSchema, type ToolDependencies } from './shared.js';
 
 /** `read_transcript`: a bounded slice of one transcript. */
 export function createReadTranscriptTool({ store }: ToolDependencies) {
@@ -34,7 +34,7 @@ export function createReadTranscriptTool({ store }: ToolDependencies) {
     }),
     annotations: READ_ONLY,
     meta: { [SUBJECT_META_KEY]: 'session' },
-    handler: (input) => callStore(() => store.readTranscript(input.session, input.from_line, input.to_line)),
+    handler: async (input) => store.readTranscript(input.session, input.from_line, input.to_line),
     toText: (output) =>
       [
         ...output.entries.map(

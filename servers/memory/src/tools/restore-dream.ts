@@ -1,6 +1,6 @@
 import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
 import { z } from 'zod';
-import { callStore, type ToolDependencies } from './shared.js';
+import type { ToolDependencies } from './shared.js';
 
 /** `restore_dream`: undo a dream from the snapshot taken before it. */
 export function createRestoreDreamTool({ store }: ToolDependencies) {
@@ -17,6 +17,6 @@ export function createRestoreDreamTool({ store }: ToolDependencies) {
     }),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     meta: { [SUBJECT_META_KEY]: 'dream_id' },
-    handler: (input) => callStore(() => store.restoreDream(input.dream_id)),
+    handler: async (input) => store.restoreDream(input.dream_id),
   });
 }

@@ -1,6 +1,6 @@
 import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
 import { z } from 'zod';
-import { callStore, READ_ONLY, sessionSchema, type ToolDependencies } from './shared.js';
+import { READ_ONLY, sessionSchema, type ToolDependencies } from './shared.js';
 
 /** `search_memory`: full-text search over topics and transcripts; locations and snippets only. */
 export function createSearchMemoryTool({ store }: ToolDependencies) {
@@ -36,7 +36,7 @@ export function createSearchMemoryTool({ store }: ToolDependencies) {
     }),
     annotations: READ_ONLY,
     meta: { [SUBJECT_META_KEY]: 'query' },
-    handler: (input) => callStore(() => store.search(input)),
+    handler: async (input) => store.search(input),
     toText: (output) => {
       if (output.results.length === 0)
         return `No matches for ${JSON.stringify(output.query)} in ${output.scope}.`;

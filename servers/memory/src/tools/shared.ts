@@ -1,24 +1,9 @@
-import { ToolError } from '@meshwork/kit';
 import { z } from 'zod';
-import { isMemoryError } from '../errors.js';
 import type { MemoryStore } from '../store/memory-store.js';
 
 /** What every tool factory receives. */
 export interface ToolDependencies {
   store: MemoryStore;
-}
-
-/**
- * Runs a store call; a {@link MemoryError} (bad slug, missing topic, version conflict...) becomes
- * a {@link ToolError}, so the model sees an `isError` result it can act on.
- */
-export async function callStore<T>(work: () => Promise<T> | T): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isMemoryError(error)) throw new ToolError(error.code, error.message, { cause: error });
-    throw error;
-  }
 }
 
 /** Index size against its bounds, shared by several outputs. */

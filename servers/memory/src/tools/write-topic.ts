@@ -1,7 +1,7 @@
 import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
 import { z } from 'zod';
 import { TOPIC_TYPES } from '../store/topic-file.js';
-import { callStore, indexReportSchema, slugSchema, type ToolDependencies } from './shared.js';
+import { indexReportSchema, slugSchema, type ToolDependencies } from './shared.js';
 
 /** `write_topic`: create, replace or append to a topic and its index line in one atomic step. */
 export function createWriteTopicTool({ store }: ToolDependencies) {
@@ -41,7 +41,7 @@ export function createWriteTopicTool({ store }: ToolDependencies) {
     }),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     meta: { [SUBJECT_META_KEY]: 'slug' },
-    handler: (input) => callStore(() => store.writeTopic(input)),
+    handler: async (input) => store.writeTopic(input),
     toText: (output) =>
       `${output.created ? 'Created' : 'Updated'} ${output.path} (version ${output.version}, ${output.bytes} bytes).\nIndex line: ${output.index_line}\nIndex: ${output.index.lines}/${output.index.max_lines} lines, ${output.index.bytes}/${output.index.max_bytes} bytes.${output.advice ? `\n${output.advice}` : ''}`,
   });

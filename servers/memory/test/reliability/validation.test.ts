@@ -91,11 +91,11 @@ describe('names and sizes that are refused', () => {
       mode: 'replace',
     });
     expect(error).toMatch(
-      /^E_TOPIC_TOO_LARGE: Topic "notes" would be \d+ bytes, over the cap of 2000 bytes\. Nothing was written\./,
+      /^E_TOO_LARGE: Topic "notes" would be \d+ bytes, over the cap of 2000 bytes\. Nothing was written\./,
     );
     expect(
       await callError(client, 'write_topic', { slug: 'notes', body: 'z'.repeat(1990), mode: 'append' }),
-    ).toMatch(/E_TOPIC_TOO_LARGE/);
+    ).toMatch(/E_TOO_LARGE/);
     expect(readFileSync(join(temp.path, 'topics', 'notes.md'), 'utf8')).toBe(before);
     expect(
       await callError(client, 'write_topic', {
@@ -105,7 +105,7 @@ describe('names and sizes that are refused', () => {
         body: 'z'.repeat(3000),
         mode: 'create',
       }),
-    ).toMatch(/E_TOPIC_TOO_LARGE/);
+    ).toMatch(/E_TOO_LARGE/);
     expect(existsSync(join(temp.path, 'topics', 'huge.md'))).toBe(false);
     expectIndexAgreesWithTopics(temp.path);
   });
