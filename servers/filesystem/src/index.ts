@@ -1,4 +1,9 @@
-export { explainSystemError, FILESYSTEM_ERROR_CODES, FilesystemError, type FilesystemErrorCode } from './errors.js';
+export {
+  explainSystemError,
+  FILESYSTEM_ERROR_CODES,
+  FilesystemError,
+  type FilesystemErrorCode,
+} from './errors.js';
 export { createDenyMatcher, type DenyMatcher } from './sandbox/deny.js';
 export { checkRequestedPath, isWithin } from './sandbox/lexical.js';
 export { narrowRoots, type ResolvedRoots, type Root, resolveOperatorRoots } from './sandbox/roots.js';

@@ -23,7 +23,6 @@ export function createEndDreamTool({ store }: ToolDependencies) {
       last_dream_at: z.string().nullable(),
     }),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
-    handler: async (input) =>
-      store.endDream(input.token, input.summary, input.outcome ?? 'completed'),
+    handler: async (input) => store.endDream(input.token, input.summary, input.outcome ?? 'completed'),
   });
 }
