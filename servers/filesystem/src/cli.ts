@@ -8,9 +8,9 @@ import {
   SERVE_CLI_OPTIONS,
   SERVE_CLI_USAGE,
 } from '@meshwork/kit';
-import { createDenyMatcher } from './sandbox/deny.js';
-import { resolveOperatorRoots } from './sandbox/roots.js';
-import { DEFAULT_MAX_READ_BYTES, Sandbox } from './sandbox/sandbox.js';
+import { createDenyMatcher } from './confinement/deny.js';
+import { DEFAULT_MAX_READ_BYTES, PathConfinement } from './confinement/path-confinement.js';
+import { resolveOperatorRoots } from './confinement/roots.js';
 import { createFilesystemServer } from './server.js';
 
 const USAGE = `Usage: meshwork-fs [flags] <root>...
@@ -18,7 +18,7 @@ const USAGE = `Usage: meshwork-fs [flags] <root>...
 Serves the given directories (and everything below them) over MCP. Paths outside them, and
 paths matching --deny, are refused. MCP client roots can only narrow the served roots.
 
-Sandbox:
+PathConfinement:
   --read-only             turn off write_file, edit_file, create_directory and move_file (not even listed)
   --deny <glob>           refuse matching paths (repeatable), e.g. '**/.env' or '.git/**'; relative to each
                           root, or absolute when it starts with /
@@ -56,14 +56,21 @@ async function main(): Promise<number> {
   }
   const { roots, warnings } = await resolveOperatorRoots(positionals);
   for (const warning of warnings) logger.warn(warning);
-  const sandbox = new Sandbox({ roots, deny: createDenyMatcher(values.deny ?? []), maxReadBytes });
+  const confinement = new PathConfinement({
+    roots,
+    deny: createDenyMatcher(values.deny ?? []),
+    maxReadBytes,
+  });
   const readOnly = values['read-only'] === true;
   const running = await runServer({
     settings,
     logger,
-    factory: () => createFilesystemServer({ sandbox, readOnly, logger, version }).server,
+    factory: () => createFilesystemServer({ confinement, readOnly, logger, version }).server,
   });
-  logger.info({ roots: sandbox.rootPaths, readOnly, deny: sandbox.deny.patterns }, 'meshwork-fs started');
+  logger.info(
+    { roots: confinement.rootPaths, readOnly, deny: confinement.deny.patterns },
+    'meshwork-fs started',
+  );
   await running.closed;
   return 0;
 }

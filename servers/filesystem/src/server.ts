@@ -1,17 +1,17 @@
 import { type Logger, registerTools } from '@meshwork/kit';
 import { McpServer } from '@modelcontextprotocol/server';
-import { narrowRoots, resolveClientRoots } from './sandbox/roots.js';
-import type { Sandbox } from './sandbox/sandbox.js';
+import type { PathConfinement } from './confinement/path-confinement.js';
+import { narrowRoots, resolveClientRoots } from './confinement/roots.js';
 import { DEFAULT_TOOL_LIMITS, type ToolLimits } from './tools/context.js';
 import { createFilesystemTools } from './tools/index.js';
 
 /** Options for {@link createFilesystemServer}. */
 export interface FilesystemServerOptions {
-  /** The operator's sandbox, built once per process and shared by every connection. */
-  sandbox: Sandbox;
+  /** The operator's confinement, built once per process and shared by every connection. */
+  confinement: PathConfinement;
   /** Leave out (do not even list) write_file, edit_file, create_directory and move_file. */
   readOnly?: boolean;
-  /** Overrides of {@link DEFAULT_TOOL_LIMITS}; `maxReadBytes` defaults to the sandbox's. */
+  /** Overrides of {@link DEFAULT_TOOL_LIMITS}; `maxReadBytes` defaults to the confinement's. */
   limits?: Partial<ToolLimits>;
   /** Where roots narrowing is reported; silent when absent. */
   logger?: Logger;
@@ -24,8 +24,8 @@ export interface FilesystemServerOptions {
 /** A server for one connection. */
 export interface FilesystemServer {
   server: McpServer;
-  /** The sandbox this connection uses now (after any narrowing by client roots). */
-  sandbox(): Promise<Sandbox>;
+  /** The confinement this connection uses now (after any narrowing by client roots). */
+  confinement(): Promise<PathConfinement>;
   close(): Promise<void>;
 }
 
@@ -36,24 +36,24 @@ const INSTRUCTIONS =
   'by others, pass the sha256 from read_text_file or get_file_info as expected_sha256 to write_file or edit_file.';
 
 /**
- * Builds the filesystem MCP server for one connection. Cheap: the sandbox (roots, deny globs,
+ * Builds the filesystem MCP server for one connection. Cheap: the confinement (roots, deny globs,
  * write locks) is shared. On a 2025-era connection whose client declares the roots capability,
  * the client's roots are listed after initialization (and again on roots/list_changed) and
- * intersected with the operator's roots: they can narrow the sandbox, never widen it. Tool calls
+ * intersected with the operator's roots: they can narrow the confinement, never widen it. Tool calls
  * wait for a pending narrowing, so none runs with wider roots than the client asked for.
  */
 export function createFilesystemServer(options: FilesystemServerOptions): FilesystemServer {
-  const operatorSandbox = options.sandbox;
+  const operatorConfinement = options.confinement;
   const limits: ToolLimits = {
     ...DEFAULT_TOOL_LIMITS,
-    maxReadBytes: operatorSandbox.maxReadBytes,
+    maxReadBytes: operatorConfinement.maxReadBytes,
     ...options.limits,
   };
   const server = new McpServer(
     { name: 'meshwork-fs', version: options.version ?? '0.1.0' },
     { capabilities: { tools: {} }, instructions: INSTRUCTIONS },
   );
-  let current = operatorSandbox;
+  let current = operatorConfinement;
   let pending: Promise<void> | undefined;
   const logger = options.logger;
   const rootsTimeoutMs = options.rootsTimeoutMs ?? 5_000;
@@ -63,17 +63,17 @@ export function createFilesystemServer(options: FilesystemServerOptions): Filesy
       const listed = await server.server.listRoots(undefined, { timeout: rootsTimeoutMs });
       const { paths, skipped } = await resolveClientRoots(listed.roots.map((root) => root.uri));
       if (skipped.length > 0) logger?.warn({ skipped }, 'ignored client roots');
-      const narrowed = narrowRoots(operatorSandbox.roots, paths);
+      const narrowed = narrowRoots(operatorConfinement.roots, paths);
       if (narrowed.length === 0) {
         // Never widen: with no overlap the operator's roots stay; they are the boundary anyway.
-        current = operatorSandbox;
+        current = operatorConfinement;
         logger?.warn(
-          { client: paths, operator: operatorSandbox.rootPaths },
+          { client: paths, operator: operatorConfinement.rootPaths },
           'client roots do not overlap the served roots; keeping the served roots',
         );
         return;
       }
-      current = operatorSandbox.withRoots(narrowed);
+      current = operatorConfinement.withRoots(narrowed);
       logger?.info({ roots: current.rootPaths }, 'narrowed roots to the client roots');
     } catch (error) {
       logger?.warn({ err: error }, 'could not list client roots; keeping the served roots');
@@ -100,7 +100,7 @@ export function createFilesystemServer(options: FilesystemServerOptions): Filesy
 
   const context = {
     limits,
-    async sandbox() {
+    async confinement() {
       if (pending) await pending;
       return current;
     },
@@ -108,7 +108,7 @@ export function createFilesystemServer(options: FilesystemServerOptions): Filesy
   registerTools(server, createFilesystemTools(context, { readOnly: options.readOnly ?? false }));
   return {
     server,
-    sandbox: context.sandbox,
+    confinement: context.confinement,
     async close() {
       await server.close();
     },

@@ -13,8 +13,8 @@ export interface MemoryServerOptions {
   /** Version reported to clients. */
   version?: string;
   /**
-   * Tool definitions built once with `createMemoryTools({ store })`; building them costs about
-   * 2 ms, which matters when a server is made per HTTP exchange. Built here when omitted.
+   * Tool definitions built once with `createMemoryTools({ store })`, so a server made per HTTP
+   * exchange does not rebuild them. Built here when omitted.
    */
   tools?: ToolDefinition[];
 }

@@ -1,6 +1,6 @@
-import type { Root } from '../sandbox/roots.js';
-import { verifyOpenedPath } from '../sandbox/safe-open.js';
-import type { Sandbox } from '../sandbox/sandbox.js';
+import type { PathConfinement } from '../confinement/path-confinement.js';
+import type { Root } from '../confinement/roots.js';
+import { verifyOpenedPath } from '../confinement/safe-open.js';
 import { walk } from '../walk/walk.js';
 import { createGlobFilter } from './filters.js';
 import type { CompiledPattern } from './pattern.js';
@@ -26,7 +26,7 @@ export interface GrepPosition {
 
 /** Inputs of {@link runGrep}. */
 export interface GrepRequest {
-  sandbox: Sandbox;
+  confinement: PathConfinement;
   root: Root;
   /** Real path of the directory or file searched. */
   start: string;
@@ -115,7 +115,7 @@ export async function runGrep(request: GrepRequest): Promise<GrepOutcome> {
     if (scan.status === 'binary') outcome.binaryFilesSkipped += 1;
     if (!scan.handle) return;
     try {
-      verifyOpenedPath(request.sandbox, scan.handle.fd, item.real, item.display);
+      verifyOpenedPath(request.confinement, scan.handle.fd, item.real, item.display);
     } catch {
       return; // the file changed under us (a symlink swapped in): reveal nothing from it
     } finally {
@@ -143,7 +143,7 @@ export async function runGrep(request: GrepRequest): Promise<GrepOutcome> {
   } else {
     const resume = request.resume;
     const entries = walk({
-      sandbox: request.sandbox,
+      confinement: request.confinement,
       root: request.root,
       start: request.start,
       gitignore: request.gitignore,

@@ -1,7 +1,7 @@
 import type { ToolDefinition } from '@meshwork/kit';
 import type { z } from 'zod';
+import type { PathConfinement } from '../confinement/path-confinement.js';
 import { explainSystemError } from '../errors.js';
-import type { Sandbox } from '../sandbox/sandbox.js';
 
 /** Limits tools apply to their outputs and work. */
 export interface ToolLimits {
@@ -39,8 +39,8 @@ export const DEFAULT_TOOL_LIMITS: Readonly<ToolLimits> = Object.freeze({
 
 /** What every filesystem tool gets from the server that registers it. */
 export interface FsToolContext {
-  /** The connection's sandbox, after any pending narrowing by client roots has settled. */
-  sandbox(): Promise<Sandbox>;
+  /** The connection's confinement, after any pending narrowing by client roots has settled. */
+  confinement(): Promise<PathConfinement>;
   limits: ToolLimits;
 }
 

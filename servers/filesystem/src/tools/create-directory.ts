@@ -1,9 +1,9 @@
 import { lstatSync, mkdirSync } from 'node:fs';
 import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
 import { z } from 'zod';
+import { relativeTo } from '../confinement/lexical.js';
+import { type PinnedDirectory, pinChild, pinDirectory } from '../confinement/pinned-directory.js';
 import { FilesystemError, isSystemError } from '../errors.js';
-import { relativeTo } from '../sandbox/lexical.js';
-import { type PinnedDirectory, pinChild, pinDirectory } from '../sandbox/pinned-directory.js';
 import { type FsToolContext, withSystemErrors } from './context.js';
 
 const inputSchema = z.object({ path: z.string() });
@@ -34,8 +34,8 @@ export function createCreateDirectoryTool(context: FsToolContext): ToolDefinitio
       },
       meta: { [SUBJECT_META_KEY]: 'path' },
       async handler(input) {
-        const sandbox = await context.sandbox();
-        const resolved = await sandbox.resolve(input.path);
+        const confinement = await context.confinement();
+        const resolved = await confinement.resolve(input.path);
         const content = `Successfully created directory ${input.path}`;
         if (resolved.exists) {
           if (!lstatSync(resolved.real).isDirectory()) {
@@ -47,7 +47,7 @@ export function createCreateDirectoryTool(context: FsToolContext): ToolDefinitio
           return { content, created: false };
         }
         const parts = relativeTo(resolved.real, resolved.root.path).split('/');
-        let current: PinnedDirectory = pinDirectory(sandbox, resolved.root.path, resolved.requested);
+        let current: PinnedDirectory = pinDirectory(confinement, resolved.root.path, resolved.requested);
         try {
           for (const part of parts) {
             try {
@@ -57,7 +57,7 @@ export function createCreateDirectoryTool(context: FsToolContext): ToolDefinitio
             }
             let next: PinnedDirectory;
             try {
-              next = pinChild(sandbox, current, part, resolved.requested);
+              next = pinChild(confinement, current, part, resolved.requested);
             } catch (error) {
               throw new FilesystemError(
                 'E_NOT_DIRECTORY',

@@ -2,7 +2,7 @@ import type { Dirent } from 'node:fs';
 import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
 import picomatch from 'picomatch';
 import { z } from 'zod';
-import type { ResolvedPath } from '../sandbox/sandbox.js';
+import type { ResolvedPath } from '../confinement/path-confinement.js';
 import { type FsToolContext, READ_ONLY_HINTS, withSystemErrors } from './context.js';
 import { readAllowedEntries } from './list-directory.js';
 
@@ -69,8 +69,8 @@ export function createDirectoryTreeTool(context: FsToolContext): ToolDefinition 
       annotations: READ_ONLY_HINTS,
       meta: { [SUBJECT_META_KEY]: 'path' },
       async handler(input, toolContext) {
-        const sandbox = await context.sandbox();
-        const top = await sandbox.resolve(input.path);
+        const confinement = await context.confinement();
+        const top = await confinement.resolve(input.path);
         const maxDepth = input.maxDepth ?? context.limits.treeMaxDepth;
         const maxEntries = Math.min(
           input.maxEntries ?? context.limits.treeMaxEntries,
@@ -97,7 +97,7 @@ export function createDirectoryTreeTool(context: FsToolContext): ToolDefinition 
             }
             let entries: Dirent[];
             try {
-              entries = readAllowedEntries(sandbox, item.directory);
+              entries = readAllowedEntries(confinement, item.directory);
             } catch {
               continue; // unreadable directories stay empty
             }

@@ -1,7 +1,7 @@
 import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
 import { z } from 'zod';
+import { assertExpectedHash, readExisting, writeEntry } from '../confinement/safe-write.js';
 import { FilesystemError } from '../errors.js';
-import { assertExpectedHash, readExisting, writeEntry } from '../sandbox/safe-write.js';
 import { applyEdits, formatDiff } from '../text/edits.js';
 import { type FsToolContext, withSystemErrors } from './context.js';
 import { expectedSha256Schema } from './write-file.js';
@@ -49,22 +49,22 @@ export function createEditFileTool(context: FsToolContext): ToolDefinition {
       },
       meta: { [SUBJECT_META_KEY]: 'path' },
       async handler(input) {
-        const sandbox = await context.sandbox();
-        const first = await sandbox.resolveEntry(input.path);
-        return sandbox.writeLock.run(first.real, async () => {
-          const entry = await sandbox.resolveEntry(input.path);
+        const confinement = await context.confinement();
+        const first = await confinement.resolveEntry(input.path);
+        return confinement.writeLock.run(first.real, async () => {
+          const entry = await confinement.resolveEntry(input.path);
           if (!entry.exists)
             throw new FilesystemError(
               'E_NOT_FOUND',
               `${entry.requested} does not exist; use write_file to create it.`,
             );
-          const previous = await readExisting(sandbox, entry, 'content', context.limits.maxReadBytes);
+          const previous = await readExisting(confinement, entry, 'content', context.limits.maxReadBytes);
           assertExpectedHash(entry.requested, input.expected_sha256, previous);
           const original = (previous.content ?? Buffer.alloc(0)).toString('utf8');
           const modified = applyEdits(original, input.edits);
           const diff = formatDiff(original, modified, input.path);
           if (input.dryRun) return { content: diff, sha256: previous.sha256 ?? '', applied: false };
-          const outcome = await writeEntry(sandbox, entry, Buffer.from(modified, 'utf8'), previous);
+          const outcome = await writeEntry(confinement, entry, Buffer.from(modified, 'utf8'), previous);
           return { content: diff, sha256: outcome.sha256, applied: true };
         });
       },

@@ -1,8 +1,8 @@
 import { lstat } from 'node:fs/promises';
 import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
 import { z } from 'zod';
+import { openForRead, readWhole } from '../confinement/safe-open.js';
 import { FilesystemError } from '../errors.js';
-import { openForRead, readWhole } from '../sandbox/safe-open.js';
 import { sha256Of } from '../text/hash.js';
 import { type FsToolContext, READ_ONLY_HINTS, withSystemErrors } from './context.js';
 
@@ -42,8 +42,8 @@ export function createGetFileInfoTool(context: FsToolContext): ToolDefinition {
       annotations: READ_ONLY_HINTS,
       meta: { [SUBJECT_META_KEY]: 'path' },
       async handler(input) {
-        const sandbox = await context.sandbox();
-        const resolved = await sandbox.resolve(input.path);
+        const confinement = await context.confinement();
+        const resolved = await confinement.resolve(input.path);
         if (!resolved.exists)
           throw new FilesystemError('E_NOT_FOUND', `${resolved.requested} does not exist.`);
         // `real` is symlink-free, so lstat describes the target without following anything new.
@@ -59,7 +59,7 @@ export function createGetFileInfoTool(context: FsToolContext): ToolDefinition {
         ];
         let sha256: string | undefined;
         if (stats.isFile() && stats.size <= context.limits.maxReadBytes) {
-          const opened = openForRead(sandbox, resolved);
+          const opened = openForRead(confinement, resolved);
           try {
             sha256 = sha256Of(await readWhole(opened, context.limits.maxReadBytes, resolved.requested));
           } finally {

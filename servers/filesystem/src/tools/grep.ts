@@ -86,8 +86,8 @@ export function createGrepTool(context: FsToolContext): ToolDefinition {
       annotations: READ_ONLY_HINTS,
       meta: { [SUBJECT_META_KEY]: 'path' },
       async handler(input, toolContext) {
-        const sandbox = await context.sandbox();
-        const target = await sandbox.resolve(input.path ?? sandbox.rootPaths[0]!);
+        const confinement = await context.confinement();
+        const target = await confinement.resolve(input.path ?? confinement.rootPaths[0]!);
         if (!target.exists) throw new FilesystemError('E_NOT_FOUND', `${target.requested} does not exist.`);
         const stats = await lstat(target.real);
         if (!stats.isDirectory() && !stats.isFile()) {
@@ -103,7 +103,7 @@ export function createGrepTool(context: FsToolContext): ToolDefinition {
         const query = { tool: 'grep', ...queryArguments, real: target.real };
         const resume = cursor ? decodeCursor<GrepPosition & { q: string }>(cursor, query) : undefined;
         const outcome = await runGrep({
-          sandbox,
+          confinement,
           root: target.root,
           start: target.real,
           display: target.requested,

@@ -21,8 +21,8 @@ export function createListAllowedDirectoriesTool(context: FsToolContext): ToolDe
     outputSchema,
     annotations: READ_ONLY_HINTS,
     async handler() {
-      const sandbox = await context.sandbox();
-      const directories = sandbox.rootPaths;
+      const confinement = await context.confinement();
+      const directories = confinement.rootPaths;
       return { content: `Allowed directories:\n${directories.join('\n')}`, directories };
     },
     toText(output) {

@@ -41,9 +41,9 @@ export function createListDirectoryWithSizesTool(context: FsToolContext): ToolDe
       annotations: READ_ONLY_HINTS,
       meta: { [SUBJECT_META_KEY]: 'path' },
       async handler(input) {
-        const sandbox = await context.sandbox();
-        const directory = await sandbox.resolve(input.path);
-        const entries = readAllowedEntries(sandbox, directory);
+        const confinement = await context.confinement();
+        const directory = await confinement.resolve(input.path);
+        const entries = readAllowedEntries(confinement, directory);
         const base = directory.real === '/' ? '' : directory.real;
         const detailed = await Promise.all(
           entries.map(async (entry) => {

@@ -1,8 +1,8 @@
 import { type Dirent, readdirSync } from 'node:fs';
 import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
 import { z } from 'zod';
-import { relativeTo } from '../sandbox/lexical.js';
-import type { ResolvedPath, Sandbox } from '../sandbox/sandbox.js';
+import { relativeTo } from '../confinement/lexical.js';
+import type { PathConfinement, ResolvedPath } from '../confinement/path-confinement.js';
 import { decodeCursor, encodeCursor } from '../text/cursor.js';
 import { type FsToolContext, READ_ONLY_HINTS, withSystemErrors } from './context.js';
 
@@ -25,17 +25,17 @@ const outputSchema = z.object({
 });
 
 /** Reads a directory's entries, drops denied ones, and sorts by name (code units). */
-export function readAllowedEntries(sandbox: Sandbox, directory: ResolvedPath): Dirent[] {
+export function readAllowedEntries(confinement: PathConfinement, directory: ResolvedPath): Dirent[] {
   // Synchronous on purpose: the async form builds the same array on this thread anyway and adds
   // a thread-pool round trip, which dominates the latency of listing a normal directory.
   const entries = readdirSync(directory.real, { withFileTypes: true });
   const base = directory.real === '/' ? '' : directory.real;
   const kept =
-    sandbox.deny.patterns.length === 0
+    confinement.deny.patterns.length === 0
       ? entries
       : entries.filter((entry) => {
           const real = `${base}/${entry.name}`;
-          return !sandbox.deny.matchesEntry(relativeTo(real, directory.root.path), real);
+          return !confinement.deny.matchesEntry(relativeTo(real, directory.root.path), real);
         });
   return kept.sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0));
 }
@@ -60,9 +60,9 @@ export function createListDirectoryTool(context: FsToolContext): ToolDefinition 
       annotations: READ_ONLY_HINTS,
       meta: { [SUBJECT_META_KEY]: 'path' },
       async handler(input) {
-        const sandbox = await context.sandbox();
-        const directory = await sandbox.resolve(input.path);
-        const entries = readAllowedEntries(sandbox, directory);
+        const confinement = await context.confinement();
+        const directory = await confinement.resolve(input.path);
+        const entries = readAllowedEntries(confinement, directory);
         const pageSize = Math.min(input.limit ?? context.limits.listPageSize, context.limits.listPageSize);
         const query = { tool: 'list_directory', path: directory.real };
         let start = 0;

@@ -2,8 +2,8 @@ import { lstat, rename } from 'node:fs/promises';
 import * as path from 'node:path';
 import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
 import { z } from 'zod';
+import { pinDirectory } from '../confinement/pinned-directory.js';
 import { FilesystemError, isSystemError } from '../errors.js';
-import { pinDirectory } from '../sandbox/pinned-directory.js';
 import { type FsToolContext, withSystemErrors } from './context.js';
 
 const inputSchema = z.object({ source: z.string(), destination: z.string() });
@@ -11,7 +11,7 @@ const outputSchema = z.object({ content: z.string() });
 
 /**
  * `move_file`: renames an entry (a symlink is moved as a link, never followed); the destination
- * must not exist. Subject argument: `source`; the destination is checked by the sandbox just
+ * must not exist. Subject argument: `source`; the destination is checked by the confinement just
  * the same.
  */
 export function createMoveFileTool(context: FsToolContext): ToolDefinition {
@@ -34,9 +34,9 @@ export function createMoveFileTool(context: FsToolContext): ToolDefinition {
       },
       meta: { [SUBJECT_META_KEY]: 'source' },
       async handler(input) {
-        const sandbox = await context.sandbox();
-        const source = await sandbox.resolveEntry(input.source);
-        const destination = await sandbox.resolveEntry(input.destination);
+        const confinement = await context.confinement();
+        const source = await confinement.resolveEntry(input.source);
+        const destination = await confinement.resolveEntry(input.destination);
         if (!source.exists) throw new FilesystemError('E_NOT_FOUND', `${source.requested} does not exist.`);
         if (destination.exists) {
           throw new FilesystemError(
@@ -45,9 +45,9 @@ export function createMoveFileTool(context: FsToolContext): ToolDefinition {
           );
         }
         // Both parents are pinned by descriptor, so neither can be swapped for a symlink meanwhile.
-        const from = pinDirectory(sandbox, source.parentReal, source.requested);
+        const from = pinDirectory(confinement, source.parentReal, source.requested);
         try {
-          const to = pinDirectory(sandbox, destination.parentReal, destination.requested);
+          const to = pinDirectory(confinement, destination.parentReal, destination.requested);
           try {
             const target = to.entry(path.basename(destination.real));
             const taken = await lstat(target).then(
@@ -56,7 +56,7 @@ export function createMoveFileTool(context: FsToolContext): ToolDefinition {
             );
             if (taken)
               throw new FilesystemError('E_EXISTS', `Destination already exists: ${destination.requested}.`);
-            await sandbox.writeLock.run(source.real, () =>
+            await confinement.writeLock.run(source.real, () =>
               rename(from.entry(path.basename(source.real)), target),
             );
           } finally {

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
 import type { ContentBlock } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { openForRead, readWhole } from '../sandbox/safe-open.js';
+import { openForRead, readWhole } from '../confinement/safe-open.js';
 import { type FsToolContext, READ_ONLY_HINTS, withSystemErrors } from './context.js';
 
 const MIME_TYPES: Readonly<Record<string, string>> = {
@@ -50,9 +50,9 @@ export function createReadMediaFileTool(context: FsToolContext): ToolDefinition 
       annotations: READ_ONLY_HINTS,
       meta: { [SUBJECT_META_KEY]: 'path' },
       async handler(input) {
-        const sandbox = await context.sandbox();
-        const resolved = await sandbox.resolve(input.path);
-        const opened = openForRead(sandbox, resolved);
+        const confinement = await context.confinement();
+        const resolved = await confinement.resolve(input.path);
+        const opened = openForRead(confinement, resolved);
         let data: string;
         try {
           data = (await readWhole(opened, context.limits.maxReadBytes, resolved.requested)).toString(

@@ -1,7 +1,7 @@
 import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
 import { z } from 'zod';
+import { openForRead, readWhole } from '../confinement/safe-open.js';
 import { explainSystemError } from '../errors.js';
-import { openForRead, readWhole } from '../sandbox/safe-open.js';
 import { sha256Of } from '../text/hash.js';
 import { type FsToolContext, READ_ONLY_HINTS } from './context.js';
 
@@ -51,13 +51,13 @@ export function createReadMultipleFilesTool(context: FsToolContext): ToolDefinit
     annotations: READ_ONLY_HINTS,
     meta: { [SUBJECT_META_KEY]: 'paths' },
     async handler(input) {
-      const sandbox = await context.sandbox();
+      const confinement = await context.confinement();
       const cap = context.limits.maxReadBytes;
       const reads = await Promise.all(
         input.paths.map(async (requested) => {
           try {
-            const resolved = await sandbox.resolve(requested);
-            const opened = openForRead(sandbox, resolved);
+            const resolved = await confinement.resolve(requested);
+            const opened = openForRead(confinement, resolved);
             try {
               const bytes = await readWhole(opened, cap, resolved.requested);
               return { path: requested, bytes };

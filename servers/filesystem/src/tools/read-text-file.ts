@@ -1,7 +1,7 @@
 import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
 import { z } from 'zod';
+import { openForRead, readWhole } from '../confinement/safe-open.js';
 import { FilesystemError } from '../errors.js';
-import { openForRead, readWhole } from '../sandbox/safe-open.js';
 import { sha256Of } from '../text/hash.js';
 import { readLastLines, readLineSlice } from '../text/lines.js';
 import { type FsToolContext, READ_ONLY_HINTS, withSystemErrors } from './context.js';
@@ -86,9 +86,9 @@ export function createReadTextFileTool(
         if (ranged && (head !== undefined || tail !== undefined)) {
           throw new FilesystemError('E_BAD_ARGUMENTS', 'Use either head/tail or offset/limit, not both.');
         }
-        const sandbox = await context.sandbox();
-        const resolved = await sandbox.resolve(input.path);
-        const opened = openForRead(sandbox, resolved);
+        const confinement = await context.confinement();
+        const resolved = await confinement.resolve(input.path);
+        const opened = openForRead(confinement, resolved);
         const maxBytes = context.limits.maxReadBytes;
         try {
           if (tail !== undefined) {

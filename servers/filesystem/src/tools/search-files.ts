@@ -2,7 +2,7 @@ import { realpath } from 'node:fs/promises';
 import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
 import picomatch from 'picomatch';
 import { z } from 'zod';
-import type { Sandbox } from '../sandbox/sandbox.js';
+import type { PathConfinement } from '../confinement/path-confinement.js';
 import { decodeCursor, encodeCursor } from '../text/cursor.js';
 import { walk } from '../walk/walk.js';
 import { type FsToolContext, joinDisplay, READ_ONLY_HINTS, withSystemErrors } from './context.js';
@@ -27,11 +27,11 @@ const outputSchema = z.object({
 });
 
 /** True when a symlink found in a walk leads somewhere allowed (it is only reported then). */
-async function linkStaysInside(sandbox: Sandbox, real: string): Promise<boolean> {
+async function linkStaysInside(confinement: PathConfinement, real: string): Promise<boolean> {
   try {
     const target = await realpath(real);
-    const root = sandbox.rootOf(target);
-    return root !== undefined && !sandbox.isDenied(target, root);
+    const root = confinement.rootOf(target);
+    return root !== undefined && !confinement.isDenied(target, root);
   } catch {
     return false;
   }
@@ -59,8 +59,8 @@ export function createSearchFilesTool(context: FsToolContext): ToolDefinition {
       annotations: READ_ONLY_HINTS,
       meta: { [SUBJECT_META_KEY]: 'path' },
       async handler(input, toolContext) {
-        const sandbox = await context.sandbox();
-        const start = await sandbox.resolve(input.path);
+        const confinement = await context.confinement();
+        const start = await confinement.resolve(input.path);
         const matches = picomatch(input.pattern, { dot: true });
         const excluded =
           input.excludePatterns.length > 0 ? picomatch(input.excludePatterns, { dot: true }) : () => false;
@@ -77,7 +77,7 @@ export function createSearchFilesTool(context: FsToolContext): ToolDefinition {
         const found: Array<{ display: string; segments: string[] }> = [];
         let more = false;
         for await (const entry of walk({
-          sandbox,
+          confinement,
           root: start.root,
           start: start.real,
           signal: toolContext.signal,
@@ -85,7 +85,7 @@ export function createSearchFilesTool(context: FsToolContext): ToolDefinition {
           ...(resume ? { resumeFrom: { segments: resume, inclusive: false } } : {}),
         })) {
           if (excluded(entry.relative) || !matches(entry.relative)) continue;
-          if (entry.kind === 'symlink' && !(await linkStaysInside(sandbox, entry.real))) continue;
+          if (entry.kind === 'symlink' && !(await linkStaysInside(confinement, entry.real))) continue;
           if (found.length >= pageSize) {
             more = true;
             break;

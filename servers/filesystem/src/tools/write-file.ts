@@ -1,6 +1,11 @@
 import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
 import { z } from 'zod';
-import { assertExpectedHash, assertWritableEntry, readExisting, writeEntry } from '../sandbox/safe-write.js';
+import {
+  assertExpectedHash,
+  assertWritableEntry,
+  readExisting,
+  writeEntry,
+} from '../confinement/safe-write.js';
 import { type FsToolContext, withSystemErrors } from './context.js';
 
 /** `expected_sha256`: the optimistic-concurrency guard shared by write_file and edit_file. */
@@ -44,17 +49,22 @@ export function createWriteFileTool(context: FsToolContext): ToolDefinition {
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
       meta: { [SUBJECT_META_KEY]: 'path' },
       async handler(input) {
-        const sandbox = await context.sandbox();
-        const entry = await sandbox.resolveEntry(input.path);
+        const confinement = await context.confinement();
+        const entry = await confinement.resolveEntry(input.path);
         assertWritableEntry(entry);
-        return sandbox.writeLock.run(entry.real, async () => {
+        return confinement.writeLock.run(entry.real, async () => {
           // Re-resolve under the lock: another call may have changed the entry meanwhile.
-          const current = await sandbox.resolveEntry(input.path);
+          const current = await confinement.resolveEntry(input.path);
           const previous = current.exists
-            ? await readExisting(sandbox, current, input.expected_sha256 ? 'hash' : 'metadata')
+            ? await readExisting(confinement, current, input.expected_sha256 ? 'hash' : 'metadata')
             : undefined;
           assertExpectedHash(current.requested, input.expected_sha256, previous);
-          const outcome = await writeEntry(sandbox, current, Buffer.from(input.content, 'utf8'), previous);
+          const outcome = await writeEntry(
+            confinement,
+            current,
+            Buffer.from(input.content, 'utf8'),
+            previous,
+          );
           return { content: `Successfully wrote to ${input.path}`, ...outcome };
         });
       },

@@ -1,9 +1,9 @@
 import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { relativeTo } from '../sandbox/lexical.js';
-import type { Root } from '../sandbox/roots.js';
-import type { Sandbox } from '../sandbox/sandbox.js';
+import { relativeTo } from '../confinement/lexical.js';
+import type { PathConfinement } from '../confinement/path-confinement.js';
+import type { Root } from '../confinement/roots.js';
 import { type IgnoreLevel, isIgnored, loadIgnoreLevel } from './gitignore.js';
 
 /** What a walk yields. */
@@ -20,9 +20,9 @@ export interface WalkEntry {
 
 /** Options for {@link walk}. */
 export interface WalkOptions {
-  sandbox: Sandbox;
+  confinement: PathConfinement;
   root: Root;
-  /** Real path of the directory to walk (already admitted by the sandbox). */
+  /** Real path of the directory to walk (already admitted by the confinement). */
   start: string;
   /**
    * Resume position: path segments relative to `start`. Entries before it in walk order are
@@ -56,7 +56,7 @@ interface Frame {
  * Symlinks are yielded but never followed; denied entries are neither yielded nor entered.
  */
 export async function* walk(options: WalkOptions): AsyncGenerator<WalkEntry> {
-  const { sandbox, root, start } = options;
+  const { confinement, root, start } = options;
   const levels: IgnoreLevel[] = [];
   if (options.gitignore) {
     // .gitignore files above the start (up to the root) apply too, as in git.
@@ -115,7 +115,7 @@ export async function* walk(options: WalkOptions): AsyncGenerator<WalkEntry> {
     }
     const real = frame.real === '/' ? `/${name}` : `${frame.real}/${name}`;
     const relative = frame.relative ? `${frame.relative}/${name}` : name;
-    if (sandbox.deny.matchesEntry(relativeTo(real, root.path), real)) continue;
+    if (confinement.deny.matchesEntry(relativeTo(real, root.path), real)) continue;
     const kind: WalkEntry['kind'] = entry.isDirectory()
       ? 'directory'
       : entry.isFile()

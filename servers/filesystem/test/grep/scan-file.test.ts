@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTempDir, type TempDir } from '@meshwork/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compilePattern } from '../../dist/grep/pattern.js';
-import { scanFile } from '../../dist/grep/scan-file.js';
+import { compilePattern } from '../../src/grep/pattern.js';
+import { scanFile } from '../../src/grep/scan-file.js';
 
 let temp: TempDir;
 beforeAll(async () => {

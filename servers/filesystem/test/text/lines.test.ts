@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTempDir, type TempDir } from '@meshwork/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLastLines, readLineSlice } from '../../dist/text/lines.js';
+import { readLastLines, readLineSlice } from '../../src/text/lines.js';
 
 let temp: TempDir;
 beforeAll(async () => {

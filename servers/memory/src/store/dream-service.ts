@@ -14,8 +14,8 @@ import {
 } from './dreams.js';
 import { measureIndex } from './index-file.js';
 import { applyIntent, recoverIntent } from './intent.js';
-import type { StoreContext } from './memory-store.js';
 import { sessionsOnDisk } from './sessions.js';
+import type { StoreContext } from './store-context.js';
 import { listTopicSlugs, readIndexText } from './topics.js';
 
 /** How many dream snapshots are kept for `restore_dream`. */

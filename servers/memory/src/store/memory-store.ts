@@ -6,18 +6,18 @@ import { readDreamLock } from './dreams.js';
 import { type IndexBounds, loadBoundedIndex } from './index-file.js';
 import { applyIntent, recoverIntent } from './intent.js';
 import { planMaintenance, removeTempFiles } from './maintain.js';
-import { assertSession, type MemoryPaths, resolveMemoryPaths } from './paths.js';
-import {
-  createSearchIndex,
-  type MemoryLogger,
-  type SearchIndex,
-  type TopicHit,
-  type TranscriptHit,
-} from './search-index.js';
+import { assertSession, resolveMemoryPaths } from './paths.js';
+import { createSearchIndex, type MemoryLogger, type TopicHit, type TranscriptHit } from './search-index.js';
 import { parseSearchQuery } from './search-query.js';
 import { sessionsOnDisk } from './sessions.js';
-import type { TopicType } from './topic-file.js';
-import { deleteTopic, measureIndexReport, readTopic, writeTopic } from './topic-service.js';
+import type { StoreContext } from './store-context.js';
+import {
+  deleteTopic,
+  measureIndexReport,
+  readTopic,
+  type WriteTopicInput,
+  writeTopic,
+} from './topic-service.js';
 import { listTopicSlugs, readIndexText } from './topics.js';
 import {
   appendTranscript,
@@ -25,7 +25,7 @@ import {
   readTranscriptSlice,
   type TranscriptEntryInput,
 } from './transcripts.js';
-import { createWriteLock, type WriteLock } from './write-lock.js';
+import { createWriteLock } from './write-lock.js';
 
 /** Options for {@link openMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -49,18 +49,6 @@ export interface MemoryStoreOptions {
   now?: (() => Date) | undefined;
 }
 
-/** Input of {@link MemoryStore.writeTopic}. */
-export interface WriteTopicInput {
-  slug: string;
-  title?: string | undefined;
-  hook?: string | undefined;
-  type?: TopicType | undefined;
-  body: string;
-  mode: 'create' | 'replace' | 'append';
-  expected_version?: string | undefined;
-  source?: string | undefined;
-}
-
 /** Input of {@link MemoryStore.search}. */
 export interface SearchInput {
   query: string;
@@ -69,17 +57,6 @@ export interface SearchInput {
   since?: string | undefined;
   until?: string | undefined;
   limit?: number | undefined;
-}
-
-/** Internals shared with the dream operations. */
-export interface StoreContext {
-  paths: MemoryPaths;
-  bounds: MemoryBounds;
-  indexBounds: IndexBounds;
-  lock: WriteLock;
-  search: SearchIndex;
-  now: () => Date;
-  dreamStaleMs: number;
 }
 
 /**

@@ -1,10 +1,22 @@
 import { MemoryError } from '../errors.js';
 import { fitIndexLine, measureIndex, removeIndexLine, upsertIndexLine } from './index-file.js';
 import { applyIntent, recoverIntent } from './intent.js';
-import type { StoreContext, WriteTopicInput } from './memory-store.js';
 import { assertSlug } from './paths.js';
-import { renderTopic } from './topic-file.js';
+import type { StoreContext } from './store-context.js';
+import { renderTopic, type TopicType } from './topic-file.js';
 import { readIndexText, readTopicFile, requireTopicFile, topicRelativePath } from './topics.js';
+
+/** Input of `MemoryStore.writeTopic`. */
+export interface WriteTopicInput {
+  slug: string;
+  title?: string | undefined;
+  hook?: string | undefined;
+  type?: TopicType | undefined;
+  body: string;
+  mode: 'create' | 'replace' | 'append';
+  expected_version?: string | undefined;
+  source?: string | undefined;
+}
 
 /** The index's size against its bounds, as tools report it. */
 export function measureIndexReport(context: StoreContext, text: string) {

@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { explainSystemError, FilesystemError, isSystemError } from '../errors.js';
 import { truncate } from './lexical.js';
-import type { ResolvedPath, Sandbox } from './sandbox.js';
+import type { PathConfinement, ResolvedPath } from './path-confinement.js';
 
 /** Flags for every read open: never follow a final symlink, never block on a FIFO or device. */
 export const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
@@ -46,7 +46,7 @@ export interface OpenedFile {
  *    catches a parent directory swapped for a symlink between resolution and open.
  * The metadata calls are synchronous (see {@link SYNC_READ_MAX_BYTES}).
  */
-export function openForRead(sandbox: Sandbox, resolved: ResolvedPath): OpenedFile {
+export function openForRead(confinement: PathConfinement, resolved: ResolvedPath): OpenedFile {
   const { requested, real } = resolved;
   if (!resolved.exists) throw new FilesystemError('E_NOT_FOUND', `${requested} does not exist.`);
   let before: Stats;
@@ -73,7 +73,7 @@ export function openForRead(sandbox: Sandbox, resolved: ResolvedPath): OpenedFil
     const stats = fstatSync(fd);
     if (stats.ino !== before.ino || stats.dev !== before.dev) throw raceError(requested);
     assertReadable(stats, requested);
-    verifyOpenedPath(sandbox, fd, real, requested);
+    verifyOpenedPath(confinement, fd, real, requested);
     const sync = stats.size <= SYNC_READ_MAX_BYTES;
     return {
       fd,
@@ -124,7 +124,7 @@ export function assertReadable(stats: Stats, requested: string): void {
  * A mismatch means something in the path was swapped after resolution: refuse.
  */
 export function verifyOpenedPath(
-  sandbox: Sandbox,
+  confinement: PathConfinement,
   fd: number,
   expectedReal: string,
   requested: string,
@@ -137,7 +137,7 @@ export function verifyOpenedPath(
   }
   if (actual !== undefined) {
     if (actual !== expectedReal) {
-      const root = sandbox.rootOf(actual);
+      const root = confinement.rootOf(actual);
       const where = root ? '' : ` (it now leads to ${truncate(actual)}, outside the allowed directories)`;
       throw raceError(requested, where);
     }

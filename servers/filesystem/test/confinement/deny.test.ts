@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDenyMatcher } from '../../dist/index.js';
+import { createDenyMatcher } from '../../src/confinement/deny.js';
 
 describe('createDenyMatcher', () => {
   const deny = createDenyMatcher(['**/.env', '.git/**', 'secrets', '/srv/root/private/**']);

@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import { explainSystemError, FilesystemError, isSystemError } from '../errors.js';
 import { sha256Of } from '../text/hash.js';
 import { truncate } from './lexical.js';
+import type { PathConfinement, ResolvedEntry } from './path-confinement.js';
 import { type PinnedDirectory, pinDirectory } from './pinned-directory.js';
 import { assertReadable, type OpenedFile, openForRead, raceError, readWhole } from './safe-open.js';
-import type { ResolvedEntry, Sandbox } from './sandbox.js';
 
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
@@ -64,13 +64,13 @@ export function assertWritableEntry(entry: ResolvedEntry): void {
  * streams its hash, or only takes its metadata.
  */
 export async function readExisting(
-  sandbox: Sandbox,
+  confinement: PathConfinement,
   entry: ResolvedEntry,
   read: ExistingRead,
   maxBytes = Number.POSITIVE_INFINITY,
 ): Promise<ExistingFile> {
   assertWritableEntry(entry);
-  const opened = openForRead(sandbox, entry);
+  const opened = openForRead(confinement, entry);
   try {
     if (opened.stats.nlink > 1) assertWritableEntry({ ...entry, stats: opened.stats });
     let content: Buffer | undefined;
@@ -132,20 +132,20 @@ export function assertExpectedHash(
  * `previous` is what {@link readExisting} saw; if the file changed since, the write is refused.
  */
 export async function writeEntry(
-  sandbox: Sandbox,
+  confinement: PathConfinement,
   entry: ResolvedEntry,
   content: Buffer,
   previous: ExistingFile | undefined,
 ): Promise<WriteOutcome> {
   const sha256 = sha256Of(content);
   const name = path.basename(entry.real);
-  const directory = pinDirectory(sandbox, entry.parentReal, entry.requested);
+  const directory = pinDirectory(confinement, entry.parentReal, entry.requested);
   try {
     if (!previous) {
       await createNew(directory, name, entry.requested, content);
       return { sha256, created: true, bytes: content.length };
     }
-    await replaceExisting(sandbox, directory, name, entry, content, previous);
+    await replaceExisting(confinement, directory, name, entry, content, previous);
     return { sha256, created: false, bytes: content.length };
   } finally {
     directory.close();
@@ -153,7 +153,7 @@ export async function writeEntry(
 }
 
 async function replaceExisting(
-  sandbox: Sandbox,
+  confinement: PathConfinement,
   directory: PinnedDirectory,
   name: string,
   entry: ResolvedEntry,
@@ -175,7 +175,9 @@ async function replaceExisting(
     const current = await lstat(target).catch(() => undefined);
     let same = current !== undefined && current.ino === previous.ino && current.isFile();
     if (same && previous.sha256 !== undefined) {
-      const again = await readExisting(sandbox, { ...entry, stats: current }, 'hash').catch(() => undefined);
+      const again = await readExisting(confinement, { ...entry, stats: current }, 'hash').catch(
+        () => undefined,
+      );
       same = again?.sha256 === previous.sha256;
     }
     if (!same) {

@@ -9,7 +9,7 @@ import type { Root } from './roots.js';
 /** Default cap on a file read whole: 10 MiB. */
 export const DEFAULT_MAX_READ_BYTES = 10 * 1024 * 1024;
 
-/** A path the sandbox accepted, with symlinks in its existing part resolved. */
+/** A path the confinement accepted, with symlinks in its existing part resolved. */
 export interface ResolvedPath {
   /** The path as the client named it, normalized. Shown back in messages. */
   requested: string;
@@ -31,8 +31,8 @@ export interface ResolvedEntry extends ResolvedPath {
   stats: Stats | undefined;
 }
 
-/** Construction options for {@link Sandbox}. */
-export interface SandboxOptions {
+/** Construction options for {@link PathConfinement}. */
+export interface PathConfinementOptions {
   roots: readonly Root[];
   deny: DenyMatcher;
   /** Largest file read whole (text, media, edits); defaults to {@link DEFAULT_MAX_READ_BYTES}. */
@@ -42,22 +42,22 @@ export interface SandboxOptions {
 /**
  * The boundary every tool goes through. Built once per process from the operator's roots and
  * deny globs; a connection whose client sent MCP roots gets a narrowed copy from
- * {@link Sandbox.withRoots} that shares the deny globs and the per-file write lock.
+ * {@link PathConfinement.withRoots} that shares the deny globs and the per-file write lock.
  *
  * Invariants: every path handed to I/O is real (symlink-free) and inside a root, and neither it
  * nor an ancestor below its root is denied. Opens use O_NOFOLLOW and re-check the opened file
  * descriptor, so a symlink swapped in after resolution is refused instead of followed.
  */
-export class Sandbox {
+export class PathConfinement {
   readonly roots: readonly Root[];
   readonly deny: DenyMatcher;
   readonly maxReadBytes: number;
   /** Per-real-path lock shared by every copy, so concurrent writes to one file serialize. */
   readonly writeLock: KeyedLock;
 
-  constructor(options: SandboxOptions, writeLock: KeyedLock = createKeyedLock()) {
+  constructor(options: PathConfinementOptions, writeLock: KeyedLock = createKeyedLock()) {
     if (options.roots.length === 0)
-      throw new FilesystemError('E_NO_ROOTS', 'A sandbox needs at least one root.');
+      throw new FilesystemError('E_NO_ROOTS', 'The path confinement needs at least one root.');
     this.roots = options.roots;
     this.deny = options.deny;
     this.maxReadBytes = options.maxReadBytes ?? DEFAULT_MAX_READ_BYTES;
@@ -65,8 +65,8 @@ export class Sandbox {
   }
 
   /** A copy limited to `roots` (already intersected with these roots by the caller). */
-  withRoots(roots: readonly Root[]): Sandbox {
-    return new Sandbox({ roots, deny: this.deny, maxReadBytes: this.maxReadBytes }, this.writeLock);
+  withRoots(roots: readonly Root[]): PathConfinement {
+    return new PathConfinement({ roots, deny: this.deny, maxReadBytes: this.maxReadBytes }, this.writeLock);
   }
 
   /** The roots as shown to clients: real paths. */

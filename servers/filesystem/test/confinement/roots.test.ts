@@ -2,7 +2,8 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTempDir, type TempDir } from '@meshwork/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FilesystemError, narrowRoots, resolveOperatorRoots } from '../../dist/index.js';
+import { narrowRoots, resolveOperatorRoots } from '../../src/confinement/roots.js';
+import { FilesystemError } from '../../src/errors.js';
 
 describe('narrowRoots', () => {
   const operator = [{ path: '/srv/a' }, { path: '/srv/b' }];

@@ -1,8 +1,8 @@
 import { closeSync, constants, openSync, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { explainSystemError, isSystemError } from '../errors.js';
+import type { PathConfinement } from './path-confinement.js';
 import { raceError } from './safe-open.js';
-import type { Sandbox } from './sandbox.js';
 
 const DIRECTORY_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 
@@ -28,8 +28,12 @@ export interface PinnedDirectory {
  * Opens `realDirectory` with O_DIRECTORY | O_NOFOLLOW and checks, through /proc, that the
  * descriptor is that directory (inside the roots); refuses when it is not.
  */
-export function pinDirectory(sandbox: Sandbox, realDirectory: string, requested: string): PinnedDirectory {
-  return pinAt(sandbox, realDirectory, realDirectory, requested);
+export function pinDirectory(
+  confinement: PathConfinement,
+  realDirectory: string,
+  requested: string,
+): PinnedDirectory {
+  return pinAt(confinement, realDirectory, realDirectory, requested);
 }
 
 /**
@@ -37,16 +41,16 @@ export function pinDirectory(sandbox: Sandbox, realDirectory: string, requested:
  * descriptor with O_NOFOLLOW: a symlink or a file in its place is refused.
  */
 export function pinChild(
-  sandbox: Sandbox,
+  confinement: PathConfinement,
   parent: PinnedDirectory,
   name: string,
   requested: string,
 ): PinnedDirectory {
-  return pinAt(sandbox, parent.entry(name), path.join(parent.real, name), requested);
+  return pinAt(confinement, parent.entry(name), path.join(parent.real, name), requested);
 }
 
 function pinAt(
-  sandbox: Sandbox,
+  confinement: PathConfinement,
   openPath: string,
   realDirectory: string,
   requested: string,
@@ -74,7 +78,7 @@ function pinAt(
     close();
     return { real: realDirectory, entry: (name) => path.join(realDirectory, name), close: () => {} };
   }
-  if (viaProc !== realDirectory || !sandbox.rootOf(viaProc)) {
+  if (viaProc !== realDirectory || !confinement.rootOf(viaProc)) {
     close();
     throw raceError(requested);
   }
