@@ -4,7 +4,7 @@ export {
   type StartHttpServerOptions,
   startHttpServer,
 } from './http-server.js';
-export { isPublishablePath, listPackedFiles, type PackedPackage, PUBLISHABLE_PATH } from './packed-files.js';
+export { isPublishablePath, listPackedFiles, type PackedPackage } from './packed-files.js';
 export {
   countAssistantMessages,
   getSystemText,
@@ -41,7 +41,6 @@ export {
   type CollectedStdioFrames,
   type CollectStdioFramesOptions,
   collectStdioFrames,
-  HANDSHAKE_MESSAGES,
 } from './stdout-guard.js';
 export { createTempDir, type TempDir } from './temp-dir.js';
 export { within } from './within.js';

@@ -19,9 +19,9 @@ import type { PathConfinement, ResolvedPath } from './path-confinement.js';
 export const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /**
- * Files up to this size are read with synchronous calls: on a local disk they take microseconds,
- * far less than a round trip through libuv's thread pool, which is what dominates small reads.
- * Larger files are read asynchronously so the event loop keeps serving.
+ * Files up to this size are read with synchronous calls: on a local disk they return sooner than a
+ * round trip through libuv's thread pool would. Larger files are read asynchronously so the event
+ * loop keeps serving.
  */
 export const SYNC_READ_MAX_BYTES = 256 * 1024;
 

@@ -35,8 +35,7 @@ export interface ChunkResult {
  * The transcript indexer, bound to one database handle. Every method must run inside a write
  * transaction. Bookkeeping (`prepare`, `save`) is kept apart from `indexChunk` on purpose: a write
  * to the `files` table opens a statement savepoint, and FTS5 flushes its pending-terms buffer on
- * every savepoint, so interleaving them with text inserts would write one small segment per file
- * (measured: 3x slower indexing).
+ * every savepoint, so interleaving them with text inserts would write one small segment per file.
  */
 export interface TranscriptIndexer {
   /**
