@@ -35,9 +35,11 @@ export function compilePattern(pattern: string, literal: boolean, ignoreCase: bo
   try {
     return { kind: 'regex', regex: new RegExp(folded, 'gm'), foldCase: ignoreCase };
   } catch (error) {
+    // V8's SyntaxError already starts with "Invalid regular expression: "; say it once.
+    const detail = (error as Error).message.replace(/^Invalid regular expression: /, '');
     throw new FilesystemError(
       'E_BAD_PATTERN',
-      `Invalid regular expression: ${(error as Error).message}. Pass literal: true to search for the text as is.`,
+      `Invalid regular expression: ${detail}. Pass literal: true to search for the text as is.`,
     );
   }
 }

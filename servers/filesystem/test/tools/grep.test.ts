@@ -199,6 +199,17 @@ describe('grep', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it('says once that a regular expression is invalid, and what to do instead', async () => {
+    const text = expectRefused(
+      await call(server.client, 'grep', { path: repo(), pattern: '(unclosed' }),
+      'E_BAD_PATTERN',
+    );
+    expect(text.match(/Invalid regular expression/g)).toHaveLength(1);
+    expect(text).toMatch(
+      /^E_BAD_PATTERN: Invalid regular expression: \/\(unclosed\/gm: Unterminated group\. Pass literal: true/,
+    );
+  });
+
   it('defaults to the first allowed directory', async () => {
     const output = await grep({ pattern: 'needle 29.4', literal: true });
     expect(output.results.map((hit) => hit.path)).toEqual([join(temp.path, 'many', 'm29.txt')]);
