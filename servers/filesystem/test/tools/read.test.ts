@@ -119,6 +119,18 @@ describe('read_media_file', () => {
   });
 });
 
+describe('read_media_file on text', () => {
+  it('names the type of a text file instead of application/octet-stream', async () => {
+    const text = await call(server.client, 'read_media_file', { path: join(temp.path, 'ten.txt') });
+    expectOk(text);
+    expect(textOf(text)).toMatch(/^text\/plain file, \d+ bytes$/);
+    expect(text.content[1]).toMatchObject({
+      type: 'resource',
+      resource: { mimeType: 'text/plain', blob: Buffer.from(`${lines.join('\n')}\n`).toString('base64') },
+    });
+  });
+});
+
 describe('get_file_info', () => {
   it('returns the reference keys plus the sha256', async () => {
     const result = await call(server.client, 'get_file_info', { path: join(temp.path, 'ten.txt') });
