@@ -61,6 +61,12 @@ export function createFilesystemServer(options: FilesystemServerOptions): Filesy
   const refreshRoots = async (): Promise<void> => {
     try {
       const listed = await server.server.listRoots(undefined, { timeout: rootsTimeoutMs });
+      if (listed.roots.length === 0) {
+        // A client with no roots of its own asks for no narrowing: the served roots apply as they are.
+        current = operatorConfinement;
+        logger?.debug('the client lists no roots; keeping the served roots');
+        return;
+      }
       const { paths, skipped } = await resolveClientRoots(listed.roots.map((root) => root.uri));
       if (skipped.length > 0) logger?.warn({ skipped }, 'ignored client roots');
       const narrowed = narrowRoots(operatorConfinement.roots, paths);

@@ -8,6 +8,7 @@ import {
   pickEnvironment,
   startHttpServer,
   type TempDir,
+  within,
 } from '@meshwork/testkit';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
@@ -148,7 +149,11 @@ describe('operator flags', () => {
 describe('client roots', () => {
   async function connectWithRoots(
     roots: string[],
-  ): Promise<{ client: Client; setRoots(next: string[]): Promise<void> }> {
+  ): Promise<{
+    client: Client;
+    setRoots(next: string[]): Promise<void>;
+    closeAndReadStderr(): Promise<string>;
+  }> {
     let current = roots;
     const client = new Client(
       { name: 'roots-client', version: '0.0.0' },
@@ -163,10 +168,22 @@ describe('client roots', () => {
       env: pickEnvironment(),
       stderr: 'pipe',
     });
+    let stderr = '';
+    const stderrEnded = new Promise<void>((resolve) => {
+      transport.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+      });
+      transport.stderr?.on('end', () => resolve());
+    });
     await client.connect(transport);
     cleanups.push(() => client.close());
     return {
       client,
+      async closeAndReadStderr() {
+        await client.close();
+        await within(stderrEnded, 5_000, 'the server closes its stderr after exiting');
+        return stderr;
+      },
       async setRoots(next) {
         current = next;
         await client.sendRootsListChanged();
@@ -192,6 +209,23 @@ describe('client roots', () => {
       `Allowed directories:\n${temp.path}`,
     );
     expectRefused(await call(client, 'read_text_file', { path: '/etc/hostname' }), 'E_OUTSIDE_ROOTS');
+  });
+
+  it('keeps the served roots without a warning when the client lists no roots', async () => {
+    const { client, closeAndReadStderr } = await connectWithRoots([]);
+    expect(textOf(await call(client, 'list_allowed_directories', {}))).toBe(
+      `Allowed directories:\n${temp.path}`,
+    );
+    const stderr = await closeAndReadStderr();
+    expect(stderr).not.toMatch(/"level":40/);
+  });
+
+  it('warns when the client roots do not overlap the served roots', async () => {
+    const { client, closeAndReadStderr } = await connectWithRoots(['/etc']);
+    expect(textOf(await call(client, 'list_allowed_directories', {}))).toBe(
+      `Allowed directories:\n${temp.path}`,
+    );
+    expect(await closeAndReadStderr()).toMatch(/"level":40.*do not overlap the served roots/);
   });
 
   it('follows roots/list_changed, still only within the served roots', async () => {
