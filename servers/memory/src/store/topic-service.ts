@@ -86,7 +86,7 @@ export function writeTopic(context: StoreContext, input: WriteTopicInput, defaul
     if (!existing && (input.title === undefined || input.type === undefined)) {
       throw new MemoryError(
         'E_MISSING_FIELDS',
-        `Topic "${slug}" is new: give title, hook and type to create it.`,
+        `Topic "${slug}" is new: give title and type to create it (hook is optional).`,
       );
     }
     const stamp = now().toISOString();

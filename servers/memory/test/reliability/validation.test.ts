@@ -110,6 +110,31 @@ describe('names and sizes that are refused', () => {
     expectIndexAgreesWithTopics(temp.path);
   });
 
+  it('asks for exactly what a new topic needs, title and type, and creates one without a hook', async () => {
+    server = await spawnStdioServer({ bin: MEMORY_BIN, args: ['--dir', temp.path] });
+    const { client } = server;
+    const error = await callError(client, 'write_topic', { slug: 'fresh', body: 'x', mode: 'create' });
+    expect(error).toBe(
+      'E_MISSING_FIELDS: Topic "fresh" is new: give title and type to create it (hook is optional).',
+    );
+    const tool = (await client.listTools()).tools.find((listed) => listed.name === 'write_topic');
+    expect(tool?.inputSchema.properties?.title).toMatchObject({
+      description: 'Index title; required when creating.',
+    });
+    expect(tool?.inputSchema.properties?.type).toMatchObject({ description: 'Required when creating.' });
+    expect(tool?.inputSchema.properties?.hook).toMatchObject({
+      description: expect.not.stringMatching(/required/i),
+    });
+    await callOk(client, 'write_topic', {
+      slug: 'fresh',
+      title: 'Fresh',
+      type: 'user',
+      body: 'x',
+      mode: 'create',
+    });
+    expect(existsSync(join(temp.path, 'topics', 'fresh.md'))).toBe(true);
+  });
+
   it('lets a write push the index over its bounds, says so, never loads past them, and consolidates', async () => {
     server = await spawnStdioServer({
       bin: MEMORY_BIN,
