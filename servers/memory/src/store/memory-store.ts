@@ -109,7 +109,6 @@ export async function openMemoryStore(options: MemoryStoreOptions) {
   };
 
   return {
-    context,
     paths,
     bounds,
 
