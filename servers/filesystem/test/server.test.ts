@@ -147,9 +147,7 @@ describe('operator flags', () => {
 });
 
 describe('client roots', () => {
-  async function connectWithRoots(
-    roots: string[],
-  ): Promise<{
+  async function connectWithRoots(roots: string[]): Promise<{
     client: Client;
     setRoots(next: string[]): Promise<void>;
     closeAndReadStderr(): Promise<string>;
