@@ -84,9 +84,9 @@ export function createGroupGuard(options: GroupGuardOptions = {}): GroupGuard {
       options.onLost?.(reason);
       if (groups.size > 0) later();
     };
-    child.once('error', (error) => lost(`the group guard could not run: ${error.message}`));
+    child.on('error', (error) => lost(`the group guard could not run: ${error.message}`));
     child.once('exit', (code, signal) => lost(`the group guard exited (${signal ?? `code ${code}`})`));
-    child.stdin!.write([...groups].map((pgid) => `+${pgid}\n`).join(''));
+    if (groups.size > 0) child.stdin!.write([...groups].map((pgid) => `+${pgid}\n`).join(''));
   };
   const later = () => {
     if (closed || restartTimer) return;
