@@ -3,18 +3,17 @@
 // Scale with SHELL_BENCH_ITERATIONS (default 400 timed calls per side), SHELL_BENCH_WARMUP (default
 // 50 calls per side), SHELL_BENCH_BLOCK (default 5 calls per side per round) and SHELL_BENCH_THINK_MS
 // (default 10: the pause before each call in the paced run).
-// Targets from issue 4: our p50 <= 15 ms; our p50 / peer p50 <= 1.0. Never fails on a slow machine.
+// Targets from issue 12: our p50 <= 15 ms; our p50 / peer p50 <= 1.5. Never fails on a slow machine.
 //
-// It measures twice. Back to back: each call is sent the moment the previous one returned, the
-// worst case for us, since meshwork-shell forks its next warm shell only once the spawn helper has
-// been idle for a millisecond. Paced: a short pause before each call, as an agent leaves between
-// commands (a model turn takes far longer than 10 ms); this is how the server is actually used.
+// It measures twice. Back to back: each call is sent the moment the previous one returned. Paced: a
+// short pause before each call, as an agent leaves between commands (a model turn takes far longer
+// than 10 ms); this is how the server is actually used.
 //
 // Both sides are warmed up, then measured in alternating blocks (ours, peer, peer, ours, …) so that
 // load from other work on the machine falls on both alike. Besides the ratio of the two p50s (the
 // target), it prints the median of the per-round ratios, which pairs blocks measured moments apart
-// and so drifts least on a busy machine, and the CPU each side spent per call (server and helpers;
-// the commands themselves excluded), which load barely changes.
+// and so drifts least on a busy machine, and the CPU each side spent per call (the server and its
+// direct children, which for meshwork-shell is its group guard; the commands themselves excluded).
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -49,7 +48,7 @@ async function connect(name, command, args, cwd) {
   return { client, pid: transport.pid };
 }
 
-/** The server and its direct children (meshwork-shell starts commands from a small helper process). */
+/** The server and its direct children (for meshwork-shell: its group guard, and a command if one runs). */
 function processTree(pid) {
   const children = [];
   for (const entry of readdirSync('/proc')) {
@@ -183,7 +182,7 @@ async function main() {
       const tree = processTree(contender.pid);
       const rss = tree.map((pid) => `${residentMegabytes(pid).toFixed(0)} MB`).join(' + ');
       out(
-        `${contender.name.padEnd(20)} RSS ${rss}${tree.length > 1 ? ' (server + helpers)' : ''}; CPU per call ${(cpu[index] / contender.samples.length).toFixed(2)} ms (10 ms ticks)`,
+        `${contender.name.padEnd(20)} RSS ${rss}${tree.length > 1 ? ' (server + guard)' : ''}; CPU per call ${(cpu[index] / contender.samples.length).toFixed(2)} ms (10 ms ticks)`,
       );
     }
     report(contenders, 'back to back');
@@ -237,7 +236,7 @@ function report(contenders, label) {
   out(`ratio p90 meshwork-shell / mcp-server-commands = ${(ourStats.p90 / peerStats.p90).toFixed(2)}`);
   out(`ratio of per-round medians (median over ${ourBlocks.length} rounds) = ${paired.toFixed(2)}`);
   out(
-    `ratio meshwork-shell / mcp-server-commands p50 (${label}) = ${ratio.toFixed(2)} (target <= 1.0: ${ratio <= 1 ? 'met' : 'NOT met'})`,
+    `ratio meshwork-shell / mcp-server-commands p50 (${label}) = ${ratio.toFixed(2)} (target <= 1.5: ${ratio <= 1.5 ? 'met' : 'NOT met'})`,
   );
 }
 

@@ -13,10 +13,9 @@ import {
 import { ShellError } from './errors.js';
 import { scrubEnvironment } from './policy/environment.js';
 import { createPolicy } from './policy/policy.js';
-import { findNativeWatchdog, loadNativeSpawn, type NativeSpawnAddon } from './process/native-spawn.js';
-import { createProcessTable } from './process/process-table.js';
-import { createSandboxConfig, findExecutable, type SandboxConfig } from './process/sandbox.js';
-import { createSpillDirectory } from './process/spill-directory.js';
+import { type BubblewrapConfig, createBubblewrapConfig, findExecutable } from './process/bubblewrap.js';
+import { createProcessTable } from './runs/process-table.js';
+import { createSpillDirectory } from './runs/spill-directory.js';
 import type { ShellRuntime } from './runtime.js';
 import { createShellServer } from './server.js';
 
@@ -43,8 +42,6 @@ Limits:
   --max-processes <n>     background processes running at once (default 8)
   --kill-grace-ms <n>     time between SIGTERM and SIGKILL (default 2000)
   --output-dir <dir>      where full outputs are saved (default: a temp directory, removed on exit)
-  --spawner <how>         native: clone+exec from the server (addon built by pnpm build); helper: fork
-                          from a small helper process; auto (default): native when it was built
 
 ${SERVE_CLI_USAGE}`;
 
@@ -63,7 +60,6 @@ const OPTIONS = {
   'max-processes': { type: 'string' },
   'kill-grace-ms': { type: 'string' },
   'output-dir': { type: 'string' },
-  spawner: { type: 'string' },
 } as const;
 
 interface PolicyFile {
@@ -112,21 +108,6 @@ function findShell(pathValue: string | undefined): string {
   return found;
 }
 
-/** The addon for `--spawner`, or undefined for the helper; an explicit `native` that is missing is an error. */
-function chooseSpawner(value: string | undefined): NativeSpawnAddon | undefined {
-  const choice = value ?? 'auto';
-  if (choice === 'helper') return undefined;
-  if (choice !== 'auto' && choice !== 'native')
-    throw new ShellError('E_USAGE', `--spawner takes native, helper or auto (got "${choice}").`);
-  const addon = loadNativeSpawn();
-  if (!addon && choice === 'native')
-    throw new ShellError(
-      'E_USAGE',
-      '--spawner native: the addon is not built (run `pnpm build` in a checkout, on Linux with a C compiler), or use --spawner helper.',
-    );
-  return addon;
-}
-
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: OPTIONS, allowPositionals: false });
   // Even --help and --version stay off stdout: a server bin writes nothing there but protocol
@@ -158,19 +139,12 @@ async function main(): Promise<number> {
     roots,
     home: environment.HOME,
   });
-  const sandbox: SandboxConfig | undefined = values.sandbox
-    ? createSandboxConfig(process.env.PATH, roots)
+  const sandbox: BubblewrapConfig | undefined = values.sandbox
+    ? createBubblewrapConfig(process.env.PATH, roots)
     : undefined;
   const killGraceMs = integer(values['kill-grace-ms'], '--kill-grace-ms', 2000, 0);
-  const nativeSpawn = chooseSpawner(values.spawner);
-  const watchdog = nativeSpawn ? findNativeWatchdog() : undefined;
-  logger.debug(
-    { spawner: nativeSpawn ? 'native' : 'helper', watchdog: watchdog ? 'native' : 'helper' },
-    'spawner',
-  );
   const processes = createProcessTable({
-    nativeSpawn,
-    watchdog,
+    logger,
     settings: { shellPath: findShell(process.env.PATH), sandbox, killGraceMs },
     spill: createSpillDirectory(values['output-dir']),
     maxProcesses: integer(values['max-processes'], '--max-processes', 8, 1),

@@ -1,6 +1,6 @@
 import type { Logger } from '@meshwork/kit';
 import type { Policy } from './policy/policy.js';
-import type { ProcessTable } from './process/process-table.js';
+import type { ProcessTable } from './runs/process-table.js';
 
 /** Everything the tools share. Built once per server process by the cli and passed to each server. */
 export interface ShellRuntime {

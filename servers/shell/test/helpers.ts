@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@modelcontextprotocol/client';
 import { expect } from 'vitest';
-import { createPolicy, type Policy } from '../src/index.js';
+import { createPolicy, type Policy } from '../src/policy/policy.js';
+import { GUARD_NAME } from '../src/process/group-guard.js';
 
 /**
  * Arguments for a server rooted at `root` that allows exactly `rules`, its spilled output kept
@@ -75,23 +76,23 @@ export function textOf(result: Awaited<ReturnType<Client['callTool']>>): string 
   return first?.text ?? '';
 }
 
-/** The child of `serverPid` whose command line contains `name`, if any. */
-function childRunning(serverPid: number, name: string): number | undefined {
+/** The group guard that the server at `serverPid` started (its child running the guard script), if any. */
+export function guardOf(serverPid: number): number | undefined {
   return findProcesses((pid) => {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    return parent === serverPid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(name);
+    return parent === serverPid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(GUARD_NAME);
   })[0];
 }
 
-/** The spawn helper that the server at `serverPid` started (its child running spawn-helper), if any. */
-export function helperOf(serverPid: number): number | undefined {
-  return childRunning(serverPid, 'spawn-helper');
-}
-
-/** The group watchdog (native/watchdog.c) that the server at `serverPid` started, if any. */
-export function watchdogOf(serverPid: number): number | undefined {
-  return childRunning(serverPid, 'meshwork_watchdog');
+/** True while `pid` runs and is not a zombie. */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !'ZX'.includes(stat.slice(stat.lastIndexOf(')') + 2)[0]!);
+  } catch {
+    return false;
+  }
 }
 
 /**

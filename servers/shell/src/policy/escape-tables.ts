@@ -3,6 +3,16 @@
  * detection logic is in escapes.ts.
  */
 
+/**
+ * A way a command can run code it was handed (or another command) rather than do its own job.
+ * It is denied unless an allow rule names every token of `signature` literally, e.g. `bash -c *`
+ * names `bash` and `-c`.
+ */
+export interface Escape {
+  signature: string[];
+  reason: string;
+}
+
 /** Shells: any invocation runs shell code (a script, stdin or -c). */
 export const SHELLS: ReadonlySet<string> = new Set([
   'sh',

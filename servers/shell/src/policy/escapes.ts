@@ -1,18 +1,16 @@
 import { basename } from 'node:path';
-import { ALWAYS, FLAGGED, type FlagTable, INTERPRETERS, type Interpreter, SHELLS } from './escape-tables.js';
+import {
+  ALWAYS,
+  type Escape,
+  FLAGGED,
+  type FlagTable,
+  INTERPRETERS,
+  type Interpreter,
+  SHELLS,
+} from './escape-tables.js';
 import { matchesLongFlag, matchesShortFlag } from './flags.js';
 import { findGitEscapes } from './git-escapes.js';
 import type { ResolvedWord } from './words.js';
-
-/**
- * A way a command can run code it was handed (or another command) rather than do its own job.
- * It is denied unless an allow rule names every token of `signature` literally, e.g. `bash -c *`
- * names `bash` and `-c`.
- */
-export interface Escape {
-  signature: string[];
-  reason: string;
-}
 
 /** The program name rules and escapes are keyed by: the basename, with python3.12 → python. */
 export function programName(word: string): string {

@@ -1,4 +1,4 @@
-import type { Escape } from './escapes.js';
+import type { Escape } from './escape-tables.js';
 import { matchesLongFlag, matchesShortFlag } from './flags.js';
 import type { ResolvedWord } from './words.js';
 

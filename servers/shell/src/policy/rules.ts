@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import picomatch from 'picomatch';
 import { ShellError } from '../errors.js';
-import type { Escape } from './escapes.js';
+import type { Escape } from './escape-tables.js';
 
 /** What a rule does when it matches. */
 export type RuleKind = 'allow' | 'deny' | 'ask';

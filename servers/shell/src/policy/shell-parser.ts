@@ -43,7 +43,7 @@ const HEREDOC_CALIBRATION: readonly string[] = ['<<', '<<-'];
 const BINARY_CALIBRATION: readonly string[] = ['&&', '||', '|', '|&'];
 
 /**
- * Loads the parser. The 1.5 MB GopherJS module is only required here, never at import time, so a
+ * Loads the parser. The GopherJS module is large, so it is only required here, never at import time: a
  * process pays for it once, when the policy is built.
  */
 export function loadShellParser(): ShellParser {

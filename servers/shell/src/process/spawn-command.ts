@@ -1,7 +1,8 @@
-import type { Readable } from 'node:stream';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { type BubblewrapConfig, bubblewrapCommand } from './bubblewrap.js';
+import type { GroupGuard } from './group-guard.js';
 import { killGroup } from './process-group.js';
-import { type SandboxConfig, sandboxCommand } from './sandbox.js';
-import type { Spawner } from './spawner.js';
 
 /** What to start: an argv run directly, or a script run by bash. */
 export interface CommandSpec {
@@ -16,7 +17,7 @@ export interface CommandSpec {
 export interface SpawnSettings {
   /** Absolute path of bash. */
   shellPath: string;
-  sandbox?: SandboxConfig | undefined;
+  sandbox?: BubblewrapConfig | undefined;
   /** Time between SIGTERM and SIGKILL. */
   killGraceMs: number;
 }
@@ -25,16 +26,14 @@ export interface SpawnSettings {
 export interface ExitInfo {
   exitCode: number | null;
   signal: string | null;
-  /** Set when the command could not be started at all (or its fate could not be learned). */
+  /** Set when the command could not be started at all. */
   spawnError?: string;
 }
 
 /** A started command in its own process group. */
 export interface RunningCommand {
-  /** Process id of the group leader, which is also the process group id; set once {@link started} settles. */
+  /** Process id of the group leader, which is also the process group id; undefined when it did not start. */
   pid: number | undefined;
-  /** Settles once the command runs or has failed to start (then `pid` stays undefined). */
-  started: Promise<void>;
   stdout: Readable;
   stderr: Readable;
   /** Settles when the leader has exited, the rest of its group is gone and the pipes are closed. */
@@ -44,63 +43,79 @@ export interface RunningCommand {
 }
 
 /**
- * Starts a command as the leader of a new process group (through the spawner), so that the whole
- * tree can be signalled at once. When the leader exits, whatever it left behind in its group is
- * ended too.
+ * Starts a command as the leader of a new session and process group (`detached`), so that the whole
+ * tree can be signalled at once, and registers the group with `guard` in the same tick. When the
+ * leader exits, whatever it left behind in its group is ended too.
  */
-export function spawnCommand(spec: CommandSpec, settings: SpawnSettings, spawner: Spawner): RunningCommand {
+export function spawnCommand(spec: CommandSpec, settings: SpawnSettings, guard: GroupGuard): RunningCommand {
   const base = spec.argv ? [...spec.argv] : [settings.shellPath, '-c', spec.script ?? ''];
-  const [file, ...args] = settings.sandbox ? sandboxCommand(settings.sandbox, spec.cwd, base) : base;
-  const launched = spawner.launch({ file: file!, args, cwd: spec.cwd, env: spec.env, stdin: spec.stdin });
-  let pid: number | undefined;
-  const started = launched.started.then((spawned) => {
-    if ('pid' in spawned) pid = spawned.pid;
+  const [file, ...args] = settings.sandbox ? bubblewrapCommand(settings.sandbox, spec.cwd, base) : base;
+  let child: ChildProcess;
+  try {
+    child = spawn(file!, args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      detached: true,
+      stdio: [spec.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+  } catch (error) {
+    // Node refuses some arguments before it forks (a NUL byte in a variable, for example).
+    const failure = spawnFailure(base[0]!, error as NodeJS.ErrnoException);
+    return { pid: undefined, ...emptyPipes(), done: Promise.resolve(failure), kill: async () => {} };
+  }
+  const pid = child.pid;
+  if (pid !== undefined) guard.add(pid);
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const ended = new Promise<ExitInfo>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ exitCode: code, signal }));
+    // Also kept after the exit: an 'error' event without a listener would end the server.
+    child.on('error', (error) => resolve(spawnFailure(base[0]!, error)));
   });
+  if (spec.stdin !== undefined && child.stdin) {
+    child.stdin.on('error', () => {
+      // The command may exit without reading its input (EPIPE); that is not a failure.
+    });
+    child.stdin.end(spec.stdin);
+  }
   let killing: Promise<void> | undefined;
-  const kill = async (): Promise<void> => {
-    await started;
-    if (pid === undefined) return;
+  const kill = (): Promise<void> => {
+    if (pid === undefined) return Promise.resolve();
     killing ??= killGroup(pid, settings.killGraceMs);
     return killing;
   };
   const done = (async (): Promise<ExitInfo> => {
-    const spawned = await launched.started;
-    if ('error' in spawned) {
-      const missing = spawned.error.code === 'ENOENT';
-      return {
-        exitCode: missing ? 127 : 126,
-        signal: null,
-        spawnError: missing ? `${base[0]}: command not found` : `${base[0]}: ${spawned.error.message}`,
-      };
+    const exit = await ended;
+    if (pid === undefined) {
+      await closed;
+      return exit;
     }
-    const exit = await launched.exited;
     // Leftovers in the group (a `sleep &`) would hold the pipes open and outlive the command.
-    if (!exit.groupGone) await kill();
-    // Bounded wait for the pipes: a grandchild that left the group may still hold them open. A
-    // plain timer, not an aborted AbortSignal, because aborting builds a DOMException with a stack
-    // on every command.
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, settings.killGraceMs + 1000);
-      void launched.closed.then(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-    launched.release();
-    return {
-      exitCode: exit.code,
-      signal: exit.signal,
-      ...(exit.lost ? { spawnError: `${exit.lost}; its process group was ended` } : {}),
-    };
+    await kill();
+    guard.remove(pid);
+    // A process that left the group may still hold the pipes open: wait for them, but not forever.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      closed,
+      new Promise((resolve) => (timer = setTimeout(resolve, settings.killGraceMs + 1000))),
+    ]);
+    clearTimeout(timer);
+    child.stdout!.destroy();
+    child.stderr!.destroy();
+    return exit;
   })();
+  return { pid, stdout: child.stdout!, stderr: child.stderr!, done, kill };
+}
+
+/** How a command that could not start is reported: exit 127 when it was not found, else 126, as bash does. */
+function spawnFailure(program: string, error: NodeJS.ErrnoException): ExitInfo {
+  const missing = error.code === 'ENOENT';
   return {
-    get pid() {
-      return pid;
-    },
-    started,
-    stdout: launched.stdout,
-    stderr: launched.stderr,
-    done,
-    kill,
+    exitCode: missing ? 127 : 126,
+    signal: null,
+    spawnError: missing ? `${program}: command not found` : `${program}: ${error.message}`,
   };
+}
+
+function emptyPipes(): { stdout: Readable; stderr: Readable } {
+  return { stdout: Readable.from([]), stderr: Readable.from([]) };
 }

@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { ToolError } from '@meshwork/kit';
+import { ShellError } from '../errors.js';
 import { isDangerousVariable, isVariableName } from '../policy/environment.js';
 import { type CommandPlan, planCommand } from '../policy/policy.js';
 import { isInsideRoots } from '../policy/writes.js';
@@ -16,7 +16,7 @@ export interface CommandInput {
 }
 
 /**
- * Checks a command against the policy and builds what to spawn. Every refusal is a ToolError the
+ * Checks a command against the policy and builds what to spawn. Every refusal is a ShellError the
  * model can act on: it says why and points at explain_command.
  */
 export async function prepareCommand(
@@ -27,9 +27,9 @@ export async function prepareCommand(
   const env = { ...runtime.environment };
   for (const [name, value] of Object.entries(input.env ?? {})) {
     if (!isVariableName(name))
-      throw new ToolError('E_ENV', `${JSON.stringify(name)} is not a valid variable name.`);
+      throw new ShellError('E_ENV', `${JSON.stringify(name)} is not a valid variable name.`);
     if (isDangerousVariable(name)) {
-      throw new ToolError(
+      throw new ShellError(
         'E_ENV',
         `Setting ${name} is not allowed: it could change which program runs or what it executes.`,
       );
@@ -39,13 +39,13 @@ export async function prepareCommand(
   const plan = planCommand(runtime.policy, input.command, cwd);
   const { explanation } = plan;
   if (explanation.decision === 'deny') {
-    throw new ToolError(
+    throw new ShellError(
       'E_DENIED',
       `${explanation.reason} Nothing was run. Call explain_command to see how the policy reads this line.`,
     );
   }
   if (explanation.decision === 'ask') {
-    throw new ToolError(
+    throw new ShellError(
       'E_NEEDS_APPROVAL',
       `${explanation.reason} This server cannot ask on your behalf; ask the user to run it or to change the server's rules. Nothing was run.`,
     );
@@ -53,7 +53,7 @@ export async function prepareCommand(
   for (const target of plan.writes) {
     const real = await realTarget(target);
     if (!isInsideRoots(real, runtime.policy.roots)) {
-      throw new ToolError(
+      throw new ShellError(
         'E_DENIED',
         `${target} resolves through a symlink to ${real}, outside the roots. Nothing was run.`,
       );
@@ -73,13 +73,13 @@ export async function resolveCwd(runtime: ShellRuntime, requested: string | unde
   try {
     real = await realpath(wanted);
   } catch {
-    throw new ToolError(
+    throw new ShellError(
       'E_CWD',
       `The working directory ${wanted} does not exist. Pick a directory inside ${roots.join(', ')}.`,
     );
   }
   if (!isInsideRoots(real, roots)) {
-    throw new ToolError(
+    throw new ShellError(
       'E_CWD',
       `The working directory ${real} is outside the roots (${roots.join(', ')}). Pick one inside them.`,
     );

@@ -1,6 +1,5 @@
-import { defineTool, SUBJECT_META_KEY, ToolError } from '@meshwork/kit';
+import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
 import { z } from 'zod';
-import { isShellError } from '../errors.js';
 import type { ShellRuntime } from '../runtime.js';
 import { processStatusSchema, toStatusOutput } from './status-schema.js';
 
@@ -17,14 +16,9 @@ export function createProcessStatusTool(runtime: ShellRuntime) {
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     meta: { [SUBJECT_META_KEY]: 'command' },
     async handler(input) {
-      try {
-        const statuses =
-          input.id === undefined ? runtime.processes.list() : [runtime.processes.status(input.id)];
-        return { processes: statuses.map(toStatusOutput) };
-      } catch (error) {
-        if (isShellError(error)) throw new ToolError(error.code, error.message);
-        throw error;
-      }
+      const statuses =
+        input.id === undefined ? runtime.processes.list() : [runtime.processes.status(input.id)];
+      return { processes: statuses.map(toStatusOutput) };
     },
   });
 }

@@ -1,6 +1,5 @@
-import { defineTool, SUBJECT_META_KEY, ToolError } from '@meshwork/kit';
+import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
 import { z } from 'zod';
-import { isShellError } from '../errors.js';
 import type { ShellRuntime } from '../runtime.js';
 import { processStatusSchema, toStatusOutput } from './status-schema.js';
 
@@ -37,26 +36,21 @@ export function createReadProcessOutputTool(runtime: ShellRuntime) {
     meta: { [SUBJECT_META_KEY]: 'command' },
     async handler(input, context) {
       const since = input.since ?? 0;
-      try {
-        const read = await runtime.processes.read(
-          input.id,
-          since,
-          input.max_bytes ?? 65_536,
-          input.wait_ms ?? 0,
-          context.signal,
-        );
-        return {
-          id: input.id,
-          output: read.text,
-          since,
-          next: read.next,
-          more: read.next < read.status.output_bytes,
-          status: toStatusOutput(read.status),
-        };
-      } catch (error) {
-        if (isShellError(error)) throw new ToolError(error.code, error.message);
-        throw error;
-      }
+      const read = await runtime.processes.read(
+        input.id,
+        since,
+        input.max_bytes ?? 65_536,
+        input.wait_ms ?? 0,
+        context.signal,
+      );
+      return {
+        id: input.id,
+        output: read.text,
+        since,
+        next: read.next,
+        more: read.next < read.status.output_bytes,
+        status: toStatusOutput(read.status),
+      };
     },
     toText(output) {
       const state =

@@ -1,6 +1,5 @@
-import { defineTool, SUBJECT_META_KEY, ToolError } from '@meshwork/kit';
+import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
 import { z } from 'zod';
-import { isShellError } from '../errors.js';
 import type { ShellRuntime } from '../runtime.js';
 import { POLICY_SUMMARY } from './describe-policy.js';
 import { prepareCommand } from './prepare.js';
@@ -33,12 +32,7 @@ export function createStartProcessTool(runtime: ShellRuntime) {
     meta: { [SUBJECT_META_KEY]: 'command' },
     async handler(input) {
       const { spec } = await prepareCommand(runtime, input);
-      try {
-        return toStatusOutput(await runtime.processes.start(spec, input.command, input.timeout_ms));
-      } catch (error) {
-        if (isShellError(error)) throw new ToolError(error.code, error.message);
-        throw error;
-      }
+      return toStatusOutput(await runtime.processes.start(spec, input.command, input.timeout_ms));
     },
   });
 }

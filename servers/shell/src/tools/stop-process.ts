@@ -1,6 +1,5 @@
-import { defineTool, SUBJECT_META_KEY, ToolError } from '@meshwork/kit';
+import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
 import { z } from 'zod';
-import { isShellError } from '../errors.js';
 import type { ShellRuntime } from '../runtime.js';
 import { processStatusSchema, toStatusOutput } from './status-schema.js';
 
@@ -17,12 +16,7 @@ export function createStopProcessTool(runtime: ShellRuntime) {
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     meta: { [SUBJECT_META_KEY]: 'command' },
     async handler(input) {
-      try {
-        return toStatusOutput(await runtime.processes.stop(input.id));
-      } catch (error) {
-        if (isShellError(error)) throw new ToolError(error.code, error.message);
-        throw error;
-      }
+      return toStatusOutput(await runtime.processes.stop(input.id));
     },
   });
 }

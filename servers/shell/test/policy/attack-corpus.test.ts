@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTempDir, type SpawnedStdioServer, spawnStdioServer, type TempDir } from '@meshwork/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explainCommand } from '../../src/index.js';
+import { explainCommand } from '../../src/policy/policy.js';
 import { BIN, policyFor, structured, textOf } from '../helpers.js';
 
 /** The issue's corpus: every line must be refused under `echo *` + `git status`. */

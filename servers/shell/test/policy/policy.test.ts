@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainCommand, planCommand } from '../../src/index.js';
+import { explainCommand, planCommand } from '../../src/policy/policy.js';
 import { policyFor } from '../helpers.js';
 
 const ROOT = '/work/project';

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createTempDir, type SpawnedStdioServer, spawnStdioServer, type TempDir } from '@meshwork/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, eventually, groupMembers, structured, textOf } from '../helpers.js';
+import { BIN, eventually, groupMembers, isAlive, structured, textOf } from '../helpers.js';
 
 describe('process control', () => {
   let root: TempDir;
@@ -140,13 +140,3 @@ describe('process control', () => {
     expect(peak).toBeLessThan(200 * 1024 * 1024);
   }, 120_000);
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}

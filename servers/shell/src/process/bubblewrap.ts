@@ -2,9 +2,9 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { ShellError } from '../errors.js';
 
-/** How commands are confined when `--sandbox` is on. */
-export interface SandboxConfig {
-  /** Absolute path of the bubblewrap binary. */
+/** How `--sandbox` confines each command with bubblewrap. */
+export interface BubblewrapConfig {
+  /** Absolute path of the bwrap binary. */
   bwrapPath: string;
   /** Directories that stay writable; everything else is mounted read-only. */
   writableRoots: readonly string[];
@@ -26,13 +26,13 @@ export function findExecutable(name: string, pathValue: string | undefined): str
 }
 
 /**
- * Resolves the sandbox for `--sandbox`. Without bubblewrap on PATH this throws: a sandbox that was
- * asked for is never silently dropped.
+ * Resolves bubblewrap for `--sandbox`. Without bwrap on PATH this throws: a sandbox that was asked
+ * for is never silently dropped.
  */
-export function createSandboxConfig(
+export function createBubblewrapConfig(
   pathValue: string | undefined,
   writableRoots: readonly string[],
-): SandboxConfig {
+): BubblewrapConfig {
   const bwrapPath = findExecutable('bwrap', pathValue);
   if (!bwrapPath) {
     throw new ShellError(
@@ -47,7 +47,11 @@ export function createSandboxConfig(
  * The bwrap command line that runs `command` with the whole file system read-only except the
  * roots, a private /tmp, its own /dev and /proc, and a PID namespace that dies with the server.
  */
-export function sandboxCommand(config: SandboxConfig, cwd: string, command: readonly string[]): string[] {
+export function bubblewrapCommand(
+  config: BubblewrapConfig,
+  cwd: string,
+  command: readonly string[],
+): string[] {
   const binds = config.writableRoots.flatMap((root) => ['--bind', root, root]);
   return [
     config.bwrapPath,

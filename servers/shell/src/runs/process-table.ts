@@ -1,10 +1,15 @@
 import { rmSync } from 'node:fs';
+import type { Logger } from '@meshwork/kit';
 import { ShellError } from '../errors.js';
+import { createGroupGuard } from '../process/group-guard.js';
+import {
+  type CommandSpec,
+  type ExitInfo,
+  type SpawnSettings,
+  spawnCommand,
+} from '../process/spawn-command.js';
 import { LogFile } from './log-file.js';
-import type { NativeSpawnAddon } from './native-spawn.js';
 import { type ForegroundOptions, type ForegroundResult, runForeground } from './run-foreground.js';
-import { type CommandSpec, type ExitInfo, type SpawnSettings, spawnCommand } from './spawn-command.js';
-import { createSpawner } from './spawner.js';
 import type { SpillDirectory } from './spill-directory.js';
 
 /** Options for {@link createProcessTable}. */
@@ -15,10 +20,8 @@ export interface ProcessTableOptions {
   maxProcesses: number;
   /** Finished background records kept for status and output reads. */
   maxFinished?: number;
-  /** Start commands from the server with the spawn addon (see native-spawn.ts); default: the helper. */
-  nativeSpawn?: NativeSpawnAddon | undefined;
-  /** With `nativeSpawn`: the group watchdog executable that ends its groups if the server dies. */
-  watchdog?: string | undefined;
+  /** Hears when the group guard had to be replaced. */
+  logger?: Logger | undefined;
 }
 
 /** What process_status reports about a background process. */
@@ -42,7 +45,7 @@ interface BackgroundProcess {
   id: string;
   command: string;
   cwd: string;
-  pid: number | undefined;
+  readonly pid: number | undefined;
   startedAt: Date;
   started: number;
   log: LogFile;
@@ -61,9 +64,9 @@ interface BackgroundProcess {
 export interface ProcessTable {
   runForeground(
     spec: CommandSpec,
-    options: Omit<ForegroundOptions, 'spill' | 'spawner' | 'onStart'>,
+    options: Omit<ForegroundOptions, 'spill' | 'guard' | 'onStart'>,
   ): Promise<ForegroundResult>;
-  /** Starts a background process; resolves once it runs (or failed to start, which its status shows). */
+  /** Starts a background process; a command that could not start shows it in its status and output. */
   start(spec: CommandSpec, command: string, timeoutMs: number | undefined): Promise<BackgroundStatus>;
   status(id: string): BackgroundStatus;
   list(): BackgroundStatus[];
@@ -80,13 +83,13 @@ export interface ProcessTable {
 }
 
 /**
- * Creates the shared process table. Commands are started natively (the spawn addon) when it is
- * given, else by a small helper process (see spawner.ts). The group watchdog (or, when it was not
- * built, the helper) watches native commands' groups; either is started by the first command that
- * needs it and stopped by `close()`.
+ * Creates the shared process table. Every command's group is registered with one group guard (see
+ * group-guard.ts), which kills what is left if this process dies; `close()` ends both.
  */
 export function createProcessTable(options: ProcessTableOptions): ProcessTable {
-  const spawner = createSpawner({ native: options.nativeSpawn, watchdog: options.watchdog });
+  const guard = createGroupGuard({
+    onLost: (reason) => options.logger?.warn({ reason }, 'group guard lost'),
+  });
   const foreground = new Set<() => Promise<void>>();
   const background = new Map<string, BackgroundProcess>();
   const maxFinished = options.maxFinished ?? 32;
@@ -113,7 +116,7 @@ export function createProcessTable(options: ProcessTableOptions): ProcessTable {
       return runForeground(spec, options.settings, {
         ...runOptions,
         spill: options.spill,
-        spawner,
+        guard,
         onStart(stop) {
           foreground.add(stop);
           return () => foreground.delete(stop);
@@ -132,15 +135,15 @@ export function createProcessTable(options: ProcessTableOptions): ProcessTable {
       counter += 1;
       const id = `p${counter}`;
       const log = new LogFile(options.spill.nextPath(`${id}-output`));
-      const child = spawnCommand(spec, options.settings, spawner);
+      const child = spawnCommand(spec, options.settings, guard);
       // The log ends once the command is done (its pipes have ended by then), after the reason it
-      // could not start or was lost, if any.
+      // could not start, if any.
       for (const stream of [child.stdout, child.stderr]) stream.pipe(log, { end: false });
       const entry: BackgroundProcess = {
         id,
         command,
         cwd: spec.cwd,
-        pid: undefined,
+        pid: child.pid,
         startedAt: new Date(),
         started: performance.now(),
         log,
@@ -166,8 +169,6 @@ export function createProcessTable(options: ProcessTableOptions): ProcessTable {
         prune();
       });
       background.set(id, entry);
-      await child.started;
-      entry.pid = child.pid;
       return describe(entry);
     },
     status: (id) => describe(find(id)),
@@ -197,7 +198,7 @@ export function createProcessTable(options: ProcessTableOptions): ProcessTable {
           await entry.finished;
         }),
       ]);
-      spawner.close();
+      guard.close();
       options.spill.remove();
     },
   };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTempDir, type SpawnedStdioServer, spawnStdioServer, type TempDir } from '@meshwork/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findExecutable } from '../../src/process/sandbox.js';
+import { findExecutable } from '../../src/process/bubblewrap.js';
 import { BIN, groupMembers, structured } from '../helpers.js';
 
 const hasBwrap = findExecutable('bwrap', process.env.PATH) !== undefined;

@@ -1,7 +1,7 @@
 import { finished } from 'node:stream/promises';
+import type { GroupGuard } from '../process/group-guard.js';
+import { type CommandSpec, type SpawnSettings, spawnCommand } from '../process/spawn-command.js';
 import { OutputCapture } from './output-capture.js';
-import { type CommandSpec, type SpawnSettings, spawnCommand } from './spawn-command.js';
-import type { Spawner } from './spawner.js';
 import type { SpillDirectory } from './spill-directory.js';
 
 /** Options for one foreground run. */
@@ -11,7 +11,7 @@ export interface ForegroundOptions {
   signal?: AbortSignal | undefined;
   maxOutputBytes: number;
   spill: SpillDirectory;
-  spawner: Spawner;
+  guard: GroupGuard;
   /** Sees output as it arrives, tagged by stream. */
   onOutput?: ((stream: 'stdout' | 'stderr', chunk: Buffer) => void) | undefined;
   /** Told about the process once it has started, and again when it is done (to track it for shutdown). */
@@ -46,7 +46,7 @@ export async function runForeground(
   options: ForegroundOptions,
 ): Promise<ForegroundResult> {
   const started = performance.now();
-  const running = spawnCommand(spec, settings, options.spawner);
+  const running = spawnCommand(spec, settings, options.guard);
   const untrack = options.onStart?.(() => running.kill());
   const captures = (['stdout', 'stderr'] as const).map((stream) => {
     const capture = new OutputCapture({
