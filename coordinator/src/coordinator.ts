@@ -11,8 +11,12 @@ import { leadAgentOf } from './lead/lead-agent.js';
 import { createSemaphore } from './lead/semaphore.js';
 import { createServerPool, type ServerPool } from './mesh/server-pool.js';
 import { createWriteLeases } from './mesh/write-leases.js';
-import { createModelClient, type ModelAccess, type ModelClient } from './model/model-client.js';
-import { modelTransportFor } from './model/model-transport.js';
+import {
+  createModelClient,
+  type ModelAccess,
+  type ModelClient,
+  type ModelFetch,
+} from './model/model-client.js';
 import { type OfflineModelServer, startOfflineModelServer } from './model/offline-model-server.js';
 import { loadOfflineScript } from './model/offline-script.js';
 import { hashTouchedFiles } from './report/file-hashes.js';
@@ -63,6 +67,11 @@ export interface CoordinatorOptions {
    * config's bundled offline script, else an error.
    */
   modelAccess?: ModelAccess;
+  /**
+   * Sends model requests instead of the global `fetch` (default: the SDK's own transport, which
+   * honours a proxy dispatcher the embedding app installed).
+   */
+  modelFetch?: ModelFetch;
   /** Environment to read the model settings from (default process.env). */
   env?: Record<string, string | undefined>;
 }
@@ -151,11 +160,11 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   async function modelClient(): Promise<{ client: ModelClient; offline: boolean }> {
     access ??= resolveAccess();
     const resolved = await access;
-    if (!model) {
-      const { transport, reason } = modelTransportFor(env);
-      options.logger?.debug({ transport, reason }, 'model transport');
-      model = createModelClient({ ...resolved, maxRetries: config.model.maxRetries, transport });
-    }
+    model ??= createModelClient({
+      ...resolved,
+      maxRetries: config.model.maxRetries,
+      ...(options.modelFetch ? { fetch: options.modelFetch } : {}),
+    });
     return { client: model, offline: resolved.offline === true };
   }
 
@@ -334,7 +343,6 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       }
     },
     async close() {
-      model?.close();
       await pool.close();
       await offline?.close();
     },
