@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { AskQuestion } from '@meshwork/permissions';
+import type { ScriptedModelServer } from '@meshwork/scripted-model';
 import { nanoid } from 'nanoid';
 import type { Logger } from 'pino';
 import type { Budgets, MeshworkConfig } from './config/types.js';
@@ -17,7 +18,7 @@ import {
   type ModelClient,
   type ModelFetch,
 } from './model/model-client.js';
-import { type OfflineModelServer, startOfflineModelServer } from './model/offline-model-server.js';
+import { startOfflineModel } from './model/offline-model.js';
 import { loadOfflineScript } from './model/offline-script.js';
 import { hashTouchedFiles } from './report/file-hashes.js';
 import { mergeRunReport } from './report/merge.js';
@@ -136,7 +137,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       });
     },
   });
-  let offline: OfflineModelServer | undefined;
+  let offline: ScriptedModelServer | undefined;
   let access: Promise<ModelAccess> | undefined;
   let model: ModelClient | undefined;
 
@@ -146,7 +147,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     const baseURL = env.ANTHROPIC_BASE_URL;
     if (apiKey || baseURL) return { apiKey: apiKey || 'not-needed', ...(baseURL ? { baseURL } : {}) };
     if (config.offlineScript) {
-      offline = await startOfflineModelServer(await loadOfflineScript(config.offlineScript), {
+      offline = await startOfflineModel(await loadOfflineScript(config.offlineScript), {
         variables: { project_dir: projectDir },
       });
       return { baseURL: offline.url, apiKey: 'offline', offline: true };

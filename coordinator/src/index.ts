@@ -38,7 +38,6 @@ export {
   type ModelClientOptions,
   type ModelFetch,
 } from './model/model-client.js';
-export { type OfflineModelServer, startOfflineModelServer } from './model/offline-model-server.js';
 export { loadOfflineScript, type OfflineScript } from './model/offline-script.js';
 export { costOf, type TokenUsage } from './model/pricing.js';
 export { mergeRunReport, runStatusOf } from './report/merge.js';
