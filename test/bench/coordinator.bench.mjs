@@ -103,18 +103,19 @@ function proportionalMegabytes(pid) {
 }
 
 /**
- * Samples the total RSS of this process and its descendants (the model server excluded) every
+ * Samples the total RSS of this process and its descendants (the model servers excluded) every
  * 100 ms until stopped; resolves the peak, the breakdown at the peak and the total PSS then. The
  * sampler runs in a process of its own (and leaves itself out), so that reading /proc costs the
  * coordinator's event loop nothing.
  */
 async function sampleRss(excluded) {
+  // `excluded`: the pids of every model server alive, which stand for the remote API.
   const code = `
     import { readdirSync, readFileSync } from 'node:fs';
     ${residentMegabytes}
     ${descendantsOf}
     ${proportionalMegabytes}
-    const [root, excluded] = process.argv.slice(1).map(Number);
+    const [root, ...excluded] = process.argv.slice(1).map(Number);
     // A child caught between its clone and its exec still runs in its parent's memory (shared
     // outright after a vfork, copy-on-write after a fork): its RSS is its parent's pages again.
     // It has its parent's command line until it execs, which is how it is recognised.
@@ -134,7 +135,7 @@ async function sampleRss(excluded) {
     const sample = () => {
       const own = residentMegabytes(root);
       const pids = descendantsOf(root).filter(
-        (pid) => pid !== excluded && pid !== process.pid && !beforeExec(pid),
+        (pid) => !excluded.includes(pid) && pid !== process.pid && !beforeExec(pid),
       );
       const children = pids.map((pid) => residentMegabytes(pid));
       const total = own + children.reduce((sum, value) => sum + value, 0);
@@ -157,7 +158,7 @@ async function sampleRss(excluded) {
   `;
   const child = spawn(
     process.execPath,
-    ['--input-type=module', '-e', code, String(process.pid), String(excluded)],
+    ['--input-type=module', '-e', code, String(process.pid), ...excluded.map(String)],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
     },
@@ -507,11 +508,11 @@ async function startProfiler() {
 
 const median = (values) => percentile(values, 0.5);
 
-async function pooledRun(dir, model, { profile = true } = {}) {
+async function pooledRun(dir, model, { profile = true, otherModels = [] } = {}) {
   const writes = recordRequestWrites();
   const config = await loadConfig({ cwd: dir });
   const coordinator = createCoordinator({ config, modelAccess: { baseURL: model.url, apiKey: 'bench' } });
-  const stop = await sampleRss(model.pid);
+  const stop = await sampleRss([model.pid, ...otherModels.map((other) => other.pid)]);
   // Run 0 is cold (it starts the servers); the others reuse the warm pool.
   const runs = [];
   for (let index = 0; index <= warmRuns; index += 1) {
@@ -561,7 +562,7 @@ async function pooledRun(dir, model, { profile = true } = {}) {
 async function naiveRun(dir, model) {
   // The naive way: every subagent gets its own coordinator, so its own set of server processes.
   const config = await loadConfig({ cwd: dir });
-  const stop = await sampleRss(model.pid);
+  const stop = await sampleRss([model.pid]);
   const started = performance.now();
   const coordinators = plan().map(() =>
     createCoordinator({ config, modelAccess: { baseURL: model.url, apiKey: 'bench' } }),
@@ -752,7 +753,7 @@ try {
     const pacedDir = await setUp();
     const pacedModel = await startModel(pacedDir, pacedDelayMs);
     try {
-      paced = await pooledRun(pacedDir, pacedModel, { profile: false });
+      paced = await pooledRun(pacedDir, pacedModel, { profile: false, otherModels: [model] });
       printPooled(`paced, model answering after ${pacedDelayMs} ms ±50 %`, paced);
     } finally {
       await pacedModel.close();
