@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { AskQuestion } from '@meshwork/permissions';
+import type { ScriptedModelServer } from '@meshwork/scripted-model';
 import { nanoid } from 'nanoid';
 import type { Logger } from 'pino';
 import type { Budgets, MeshworkConfig } from './config/types.js';
@@ -11,9 +12,13 @@ import { leadAgentOf } from './lead/lead-agent.js';
 import { createSemaphore } from './lead/semaphore.js';
 import { createServerPool, type ServerPool } from './mesh/server-pool.js';
 import { createWriteLeases } from './mesh/write-leases.js';
-import { createModelClient, type ModelAccess, type ModelClient } from './model/model-client.js';
-import { modelTransportFor } from './model/model-transport.js';
-import { type OfflineModelServer, startOfflineModelServer } from './model/offline-model-server.js';
+import {
+  createModelClient,
+  type ModelAccess,
+  type ModelClient,
+  type ModelFetch,
+} from './model/model-client.js';
+import { startOfflineModel } from './model/offline-model.js';
 import { loadOfflineScript } from './model/offline-script.js';
 import { hashTouchedFiles } from './report/file-hashes.js';
 import { mergeRunReport } from './report/merge.js';
@@ -63,6 +68,11 @@ export interface CoordinatorOptions {
    * config's bundled offline script, else an error.
    */
   modelAccess?: ModelAccess;
+  /**
+   * Sends model requests instead of the global `fetch` (default: the SDK's own transport, which
+   * honours a proxy dispatcher the embedding app installed).
+   */
+  modelFetch?: ModelFetch;
   /** Environment to read the model settings from (default process.env). */
   env?: Record<string, string | undefined>;
 }
@@ -127,7 +137,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       });
     },
   });
-  let offline: OfflineModelServer | undefined;
+  let offline: ScriptedModelServer | undefined;
   let access: Promise<ModelAccess> | undefined;
   let model: ModelClient | undefined;
 
@@ -137,7 +147,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     const baseURL = env.ANTHROPIC_BASE_URL;
     if (apiKey || baseURL) return { apiKey: apiKey || 'not-needed', ...(baseURL ? { baseURL } : {}) };
     if (config.offlineScript) {
-      offline = await startOfflineModelServer(await loadOfflineScript(config.offlineScript), {
+      offline = await startOfflineModel(await loadOfflineScript(config.offlineScript), {
         variables: { project_dir: projectDir },
       });
       return { baseURL: offline.url, apiKey: 'offline', offline: true };
@@ -151,11 +161,11 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   async function modelClient(): Promise<{ client: ModelClient; offline: boolean }> {
     access ??= resolveAccess();
     const resolved = await access;
-    if (!model) {
-      const { transport, reason } = modelTransportFor(env);
-      options.logger?.debug({ transport, reason }, 'model transport');
-      model = createModelClient({ ...resolved, maxRetries: config.model.maxRetries, transport });
-    }
+    model ??= createModelClient({
+      ...resolved,
+      maxRetries: config.model.maxRetries,
+      ...(options.modelFetch ? { fetch: options.modelFetch } : {}),
+    });
     return { client: model, offline: resolved.offline === true };
   }
 
@@ -334,7 +344,6 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       }
     },
     async close() {
-      model?.close();
       await pool.close();
       await offline?.close();
     },

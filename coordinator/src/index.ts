@@ -36,19 +36,8 @@ export {
   type ModelAccess,
   type ModelClient,
   type ModelClientOptions,
+  type ModelFetch,
 } from './model/model-client.js';
-export {
-  type ModelTransport,
-  type ModelTransportChoice,
-  modelTransportFor,
-} from './model/model-transport.js';
-export {
-  createNodeHttpFetch,
-  type FetchFunction,
-  type NodeHttpFetch,
-  type NodeHttpFetchOptions,
-} from './model/node-http-fetch.js';
-export { type OfflineModelServer, startOfflineModelServer } from './model/offline-model-server.js';
 export { loadOfflineScript, type OfflineScript } from './model/offline-script.js';
 export { costOf, type TokenUsage } from './model/pricing.js';
 export { mergeRunReport, runStatusOf } from './report/merge.js';

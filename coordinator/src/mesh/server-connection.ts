@@ -76,28 +76,6 @@ function inheritedEnvironment(): Record<string, string> {
   return environment;
 }
 
-/**
- * V8 flags for a server the pool runs with Node. A tool server handles small requests, but V8's
- * default young generation (two semi-spaces of up to 16 MB each) grows to its cap under a burst of
- * concurrent calls and stays resident: 5-20 MB of RSS per server in test/bench/coordinator.bench.mjs
- * (16 agents on 4 servers), with no measurable change in the servers' own call latency.
- */
-export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
-
-/**
- * The arguments of a server run with Node: {@link SERVER_NODE_FLAGS} before the script, unless
- * the configured Node options (the flags before the script) already set the same flag.
- */
-export function nodeServerArgs(args: readonly string[]): string[] {
-  const script = args.findIndex((arg) => !arg.startsWith('-'));
-  const nodeOptions = script === -1 ? args : args.slice(0, script);
-  const added = SERVER_NODE_FLAGS.filter((flag) => {
-    const name = flag.split('=')[0] as string;
-    return !nodeOptions.some((option) => option === name || option.startsWith(`${name}=`));
-  });
-  return [...added, ...args];
-}
-
 function isNodeCommand(command: string): boolean {
   return command === 'node' || command === process.execPath;
 }
@@ -168,7 +146,7 @@ export function createServerConnection(options: ServerConnectionOptions): Server
       const isNode = isNodeCommand(spec.command as string);
       transport = new StdioClientTransport({
         command: isNode ? process.execPath : (spec.command as string),
-        args: isNode ? nodeServerArgs(spec.args) : spec.args,
+        args: spec.args,
         env: { ...inheritedEnvironment(), ...spec.env },
         stderr: 'pipe',
         ...(spec.cwd ? { cwd: spec.cwd } : {}),

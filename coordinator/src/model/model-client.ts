@@ -2,9 +2,14 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { Message, MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages';
 import { CoordinatorError, messageOf } from '../errors.js';
 import { createMessageAccumulator } from './message-accumulator.js';
-import type { ModelTransport } from './model-transport.js';
-import { createNodeHttpFetch } from './node-http-fetch.js';
 import { backoffMs, type RetryReason, retryAfterMs, retryReasonOf } from './retry-policy.js';
+
+/**
+ * The `fetch` the SDK sends requests with. Without one the SDK uses the global `fetch`, so a proxy
+ * dispatcher an embedding app installs (undici's `setGlobalDispatcher`, `NODE_USE_ENV_PROXY`)
+ * applies to model calls too.
+ */
+export type ModelFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /** Where the model lives. Without `apiKey` and `baseURL` the SDK's own env handling applies. */
 export interface ModelAccess {
@@ -39,8 +44,6 @@ export type ModelRequest = Omit<MessageCreateParamsBase, 'stream'>;
 export interface ModelClient {
   /** Streams one reply and returns the final message. Retries 429/529/5xx/connection/broken streams. */
   create(request: ModelRequest, options?: ModelCallOptions): Promise<Message>;
-  /** Frees idle connections; calls in flight finish. */
-  close(): void;
 }
 
 /** Options of {@link createModelClient}. */
@@ -49,8 +52,11 @@ export interface ModelClientOptions extends ModelAccess {
   maxRetries?: number;
   /** Per-attempt timeout in ms (default 10 minutes). */
   timeoutMs?: number;
-  /** How requests travel (default `fetch`; the coordinator picks with `modelTransportFor`). */
-  transport?: ModelTransport;
+  /**
+   * Sends the requests instead of the global `fetch` (a test double, an instrumented client, a
+   * client bound to its own dispatcher). It must return a WHATWG `Response` with a streamed body.
+   */
+  fetch?: ModelFetch;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -77,10 +83,9 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  */
 export function createModelClient(options: ModelClientOptions = {}): ModelClient {
   const maxRetries = options.maxRetries ?? 5;
-  const nodeHttpFetch = options.transport === 'node-http' ? createNodeHttpFetch() : undefined;
   const anthropic = new Anthropic({
     maxRetries: 0,
-    ...(nodeHttpFetch ? { fetch: nodeHttpFetch } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
     timeout: options.timeoutMs ?? 600_000,
     ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
     ...(options.baseURL !== undefined ? { baseURL: options.baseURL } : {}),
@@ -114,9 +119,6 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
           await sleep(delayMs, callOptions.signal);
         }
       }
-    },
-    close() {
-      nodeHttpFetch?.close();
     },
   };
 }

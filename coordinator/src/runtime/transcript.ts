@@ -25,8 +25,11 @@ export interface TranscriptWriter {
   flush(): Promise<void>;
   /** Flushes and closes the file; a later append reopens it. */
   close(): Promise<void>;
-  /** Connects the memory server's `append_transcript` (after the tool view is known). */
-  attachMemory(connection: ServerConnection): void;
+  /**
+   * Sends entries to memory too, through `tool` of `connection`: the memory tool that declares the
+   * `memory/append-transcript` role (known once the tool view is).
+   */
+  attachMemory(connection: ServerConnection, tool: string): void;
   /** Problems writing the transcript (the file is authoritative; memory is a copy). */
   warnings(): string[];
 }
@@ -40,15 +43,15 @@ type Stamped = TranscriptEntry & { ts: string };
 
 /**
  * Creates a writer. The file gets one synchronous append per call on a descriptor kept open: a
- * local append of a few kilobytes costs ~2 µs of CPU, where an asynchronous one costs ~30 µs
- * (`fs.appendFile` by path, ~90 µs) in thread-pool hand-offs, and the order of lines is then
- * trivially the order of calls. Memory entries queued while an `append_transcript` call is in
- * flight are coalesced into the next call, one call at a time, so memory keeps the same order.
+ * local append of a few kilobytes is cheaper done at once than handed to the thread pool, and the
+ * order of lines is then trivially the order of calls. Memory entries queued while a call of the
+ * memory's transcript tool is in flight are coalesced into the next call, one call at a time, so
+ * memory keeps the same order.
  */
 export function createTranscriptWriter(runDir: string, runId: string, agentId: string): TranscriptWriter {
   const file = join(runDir, 'agents', `${safeName(agentId)}.jsonl`);
   const session = safeName(`${runId}-${agentId}`);
-  let memory: ServerConnection | undefined;
+  let memory: { connection: ServerConnection; tool: string } | undefined;
   let descriptor: number | undefined;
   let queued: Stamped[] = [];
   let draining: Promise<void> | undefined;
@@ -69,9 +72,9 @@ export function createTranscriptWriter(runDir: string, runId: string, agentId: s
     }
   }
 
-  async function sendToMemory(connection: ServerConnection, batch: Stamped[]): Promise<void> {
+  async function sendToMemory(target: { connection: ServerConnection; tool: string }, batch: Stamped[]) {
     try {
-      const outcome = await connection.call('append_transcript', {
+      const outcome = await target.connection.call(target.tool, {
         session,
         entries: batch.map((entry) => ({
           role: entry.role,
@@ -86,11 +89,11 @@ export function createTranscriptWriter(runDir: string, runId: string, agentId: s
     }
   }
 
-  async function drain(connection: ServerConnection): Promise<void> {
+  async function drain(target: { connection: ServerConnection; tool: string }): Promise<void> {
     while (queued.length > 0) {
       const batch = queued;
       queued = [];
-      await sendToMemory(connection, batch);
+      await sendToMemory(target, batch);
     }
     // Cleared in the same synchronous step as the last emptiness check: an append that comes
     // later starts a new drain instead of joining one that is about to settle.
@@ -102,8 +105,8 @@ export function createTranscriptWriter(runDir: string, runId: string, agentId: s
   return {
     file,
     session,
-    attachMemory(connection) {
-      memory = connection;
+    attachMemory(connection, tool) {
+      memory = { connection, tool };
     },
     append(entries) {
       const ts = new Date().toISOString();

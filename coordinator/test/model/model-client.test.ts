@@ -1,11 +1,10 @@
 import { createScriptedModelServer, type ScriptedModelServer } from '@meshwork/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createModelClient, type RetryInfo } from '../../src/model/model-client.js';
-import type { ModelTransport } from '../../src/model/model-transport.js';
 import { costOf } from '../../src/model/pricing.js';
 import { backoffMs } from '../../src/model/retry-policy.js';
 
-describe.each<ModelTransport>(['node-http', 'fetch'])('model client over %s', (transport) => {
+describe('model client', () => {
   let server: ScriptedModelServer | undefined;
   afterEach(async () => {
     await server?.close();
@@ -27,7 +26,7 @@ describe.each<ModelTransport>(['node-http', 'fetch'])('model client over %s', (t
     });
     const retries: RetryInfo[] = [];
     const streamed: string[] = [];
-    const client = createModelClient({ baseURL: server.url, apiKey: 'k', maxRetries: 4, transport });
+    const client = createModelClient({ baseURL: server.url, apiKey: 'k', maxRetries: 4 });
     const started = performance.now();
     const message = await client.create(
       { model: 'claude-sonnet-4-6', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] },
@@ -54,7 +53,7 @@ describe.each<ModelTransport>(['node-http', 'fetch'])('model client over %s', (t
       ],
     });
     await expect(
-      createModelClient({ baseURL: server.url, apiKey: 'k', maxRetries: 3, transport }).create(request),
+      createModelClient({ baseURL: server.url, apiKey: 'k', maxRetries: 3 }).create(request),
     ).rejects.toMatchObject({
       code: 'E_MODEL',
       message: expect.stringContaining('bad request'),
@@ -74,7 +73,7 @@ describe.each<ModelTransport>(['node-http', 'fetch'])('model client over %s', (t
       ],
     });
     await expect(
-      createModelClient({ baseURL: server.url, apiKey: 'k', maxRetries: 1, transport }).create(request),
+      createModelClient({ baseURL: server.url, apiKey: 'k', maxRetries: 1 }).create(request),
     ).rejects.toMatchObject({
       code: 'E_MODEL_RETRIES',
       message: expect.stringContaining('after 2 attempts'),
@@ -93,16 +92,66 @@ describe.each<ModelTransport>(['node-http', 'fetch'])('model client over %s', (t
       ],
     });
     const retries: RetryInfo[] = [];
-    const client = createModelClient({ baseURL: server.url, apiKey: 'k', maxRetries: 2, transport });
+    const client = createModelClient({ baseURL: server.url, apiKey: 'k', maxRetries: 2 });
     const message = await client.create(
       { model: 'm', max_tokens: 10_000, messages: [{ role: 'user', content: 'write' }] },
       { onRetry: (info) => retries.push({ ...info, delayMs: 0 }) },
     );
-    client.close();
     expect(retries.map((retry) => retry.reason)).toEqual(['broken_stream']);
     expect(message.content).toMatchObject([
       { type: 'tool_use', name: 'write_file', input: { path: 'a.txt', content: 'x'.repeat(5000) } },
     ]);
+  });
+});
+
+describe('model client with a fetch of its own', () => {
+  let server: ScriptedModelServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('sends every request, retries included, through the fetch it was given', async () => {
+    server = await createScriptedModelServer({
+      script: [{ text: 'Through the given fetch.', faults: [{ type: 'overloaded', retryAfterMs: 1 }] }],
+    });
+    const seen: Array<{ url: string; method: string | undefined }> = [];
+    const client = createModelClient({
+      baseURL: server.url,
+      apiKey: 'k',
+      maxRetries: 2,
+      fetch: (input, init) => {
+        seen.push({ url: String(input instanceof Request ? input.url : input), method: init?.method });
+        return fetch(input, init);
+      },
+    });
+    const message = await client.create({
+      model: 'm',
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(message.content).toMatchObject([{ type: 'text', text: 'Through the given fetch.' }]);
+    expect(seen).toEqual([
+      { url: `${server.url}/v1/messages`, method: 'POST' },
+      { url: `${server.url}/v1/messages`, method: 'POST' },
+    ]);
+    expect(server.messageRequests().map((request) => request.status)).toEqual([529, 200]);
+  });
+
+  it('reports a failing fetch as a model error with its cause', async () => {
+    const failure = new Error('no route to the model');
+    const client = createModelClient({
+      baseURL: 'http://127.0.0.1:9',
+      apiKey: 'k',
+      maxRetries: 0,
+      fetch: () => Promise.reject(failure),
+    });
+    await expect(
+      client.create({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({
+      code: 'E_MODEL_RETRIES',
+      message: expect.stringContaining('after 1 attempts'),
+    });
   });
 });
 

@@ -378,6 +378,24 @@ describe('coordinator runs', () => {
     expect(active.coordinator.pool.startedProcesses()).toBe(2);
   });
 
+  it('sends model requests through the modelFetch it was given', async () => {
+    const urls: string[] = [];
+    project = await createTestProject({
+      meshwork: meshwork(),
+      agents: { 'alpha.md': agentFile('alpha', 'talker', 'You talk.') },
+      script: [byAgent('alpha', [{ text: 'Fetched.' }])],
+      coordinator: {
+        modelFetch: (input, init) => {
+          urls.push(String(input instanceof Request ? input.url : input));
+          return fetch(input, init);
+        },
+      },
+    });
+    const report = await project.coordinator.run({ task: 't', agent: 'alpha' });
+    expect(report.agents[0]).toMatchObject({ status: 'succeeded', summary: 'Fetched.' });
+    expect(urls).toEqual([`${project.model.url}/v1/messages`]);
+  });
+
   it('cancels every agent on abort and still writes the partial report', async () => {
     project = await createTestProject({
       meshwork: meshwork(),

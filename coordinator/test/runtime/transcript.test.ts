@@ -5,18 +5,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerConnection, ToolCallOutcome } from '../../src/mesh/server-connection.js';
 import { createTranscriptWriter } from '../../src/runtime/transcript.js';
 
+/** Whatever the memory server calls its tool with the `memory/append-transcript` role. */
+const TRANSCRIPT_TOOL = 'keep_transcript_lines';
+
 const linesOf = (file: string) =>
   readFileSync(file, 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as { role: string; content: string; ts: string });
 
-/** A memory server stand-in: records each append_transcript batch; each call takes a while. */
+/** A memory server stand-in: records each batch sent to its transcript tool; each call takes a while. */
 function fakeMemory(outcome: (call: number) => ToolCallOutcome | Error) {
   const batches: Array<Array<{ role: string; content: string }>> = [];
   const connection = {
     async call(tool: string, args: Record<string, unknown>) {
-      expect(tool).toBe('append_transcript');
+      expect(tool).toBe(TRANSCRIPT_TOOL);
       batches.push(args.entries as Array<{ role: string; content: string }>);
       await new Promise((resolve) => setTimeout(resolve, 20));
       const result = outcome(batches.length);
@@ -57,7 +60,7 @@ describe('transcript writer', () => {
     dir = await createTempDir('meshwork-transcript-');
     const memory = fakeMemory(() => ({ text: 'ok', isError: false }));
     const writer = createTranscriptWriter(dir.path, 'run-1', 'researcher#1');
-    writer.attachMemory(memory.connection);
+    writer.attachMemory(memory.connection, TRANSCRIPT_TOOL);
     const first = writer.append([{ role: 'user', content: 'one' }]);
     void writer.append([{ role: 'assistant', content: 'two' }]);
     const third = writer.append([{ role: 'tool', content: 'three' }]);
@@ -78,7 +81,7 @@ describe('transcript writer', () => {
       call === 1 ? { text: 'E_DISK: full', isError: true } : new Error('connection lost'),
     );
     const writer = createTranscriptWriter(dir.path, 'run-1', 'a');
-    writer.attachMemory(memory.connection);
+    writer.attachMemory(memory.connection, TRANSCRIPT_TOOL);
     await expect(writer.append([{ role: 'user', content: 'x' }])).resolves.toBeUndefined();
     await expect(writer.append([{ role: 'user', content: 'y' }])).resolves.toBeUndefined();
     expect(writer.warnings()).toEqual([

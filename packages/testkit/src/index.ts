@@ -1,3 +1,30 @@
+// The scripted Messages API lives in its own publishable package (the offline mode of the
+// coordinator ships it); tests keep importing it from here.
+export {
+  countAssistantMessages,
+  countInputTokens,
+  createScriptedModelServer,
+  estimateTokens,
+  getSystemText,
+  getToolNames,
+  getToolResults,
+  getToolResultText,
+  type RecordedRequest,
+  type ScriptedBlock,
+  type ScriptedFault,
+  type ScriptedModelScript,
+  type ScriptedModelServer,
+  type ScriptedModelServerOptions,
+  type ScriptedRequestBody,
+  type ScriptedRequestContext,
+  type ScriptedRequestFault,
+  type ScriptedResponder,
+  type ScriptedRoute,
+  type ScriptedTextBlock,
+  type ScriptedToolUseBlock,
+  type ScriptedTurn,
+  type ScriptedUsage,
+} from '@meshwork/scripted-model';
 export {
   connectHttpClient,
   type StartedHttpServer,
@@ -5,31 +32,6 @@ export {
   startHttpServer,
 } from './http-server.js';
 export { isPublishablePath, listPackedFiles, type PackedPackage } from './packed-files.js';
-export {
-  countAssistantMessages,
-  getSystemText,
-  getToolNames,
-  getToolResults,
-  getToolResultText,
-} from './scripted-model/request-helpers.js';
-export { createScriptedModelServer, type ScriptedModelServer } from './scripted-model/server.js';
-export { countInputTokens, estimateTokens } from './scripted-model/tokens.js';
-export type {
-  RecordedRequest,
-  ScriptedBlock,
-  ScriptedFault,
-  ScriptedModelScript,
-  ScriptedModelServerOptions,
-  ScriptedRequestBody,
-  ScriptedRequestContext,
-  ScriptedRequestFault,
-  ScriptedResponder,
-  ScriptedRoute,
-  ScriptedTextBlock,
-  ScriptedToolUseBlock,
-  ScriptedTurn,
-  ScriptedUsage,
-} from './scripted-model/types.js';
 export {
   pickEnvironment,
   type SpawnedStdioServer,

@@ -3,6 +3,7 @@ import { once, setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { ScriptedModelError } from './errors.js';
 import { createScriptRouter } from './script-router.js';
 import { countInputTokens, createPromptCache } from './tokens.js';
 import type {
@@ -271,7 +272,12 @@ export async function createScriptedModelServer(
         };
         const fail = () => {
           finish();
-          reject(new Error(`Expected ${count} model requests, got ${messageRequests().length}.`));
+          reject(
+            new ScriptedModelError(
+              'E_WAIT',
+              `Expected ${count} model requests, got ${messageRequests().length}.`,
+            ),
+          );
         };
         const timer = setTimeout(fail, timeoutMs);
         const finish = () => {

@@ -9,7 +9,7 @@ import {
   getToolResultText,
   type ScriptedModelServer,
   type ScriptedModelServerOptions,
-} from '../../src/index.js';
+} from '../src/index.js';
 
 const MODEL = 'claude-test-1';
 const WEATHER_TOOL = {

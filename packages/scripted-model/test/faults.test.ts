@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createScriptedModelServer, type ScriptedModelServer } from '../../src/index.js';
+import { createScriptedModelServer, type ScriptedModelServer } from '../src/index.js';
 
 const MODEL = 'claude-test-1';
 const PARAMS = { model: MODEL, max_tokens: 100, messages: [{ role: 'user' as const, content: 'hi' }] };

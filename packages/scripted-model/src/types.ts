@@ -124,6 +124,11 @@ export interface ScriptedRoute {
   match?: (context: ScriptedRequestContext) => boolean;
   turns: ScriptedTurn[];
   progress?: 'sequential' | 'conversation';
+  /**
+   * Serves the last turn again to a request past the end of `turns` (default false: such a request
+   * gets the fallback, or a 400 that names the route).
+   */
+  repeatLastTurn?: boolean;
 }
 
 /**

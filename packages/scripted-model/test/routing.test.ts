@@ -8,7 +8,7 @@ import {
   getToolResultText,
   type ScriptedModelServer,
   type ScriptedTurn,
-} from '../../src/index.js';
+} from '../src/index.js';
 
 const MODEL = 'claude-test-1';
 const LOOKUP_TOOL = {
@@ -151,7 +151,56 @@ describe('scripted model: routing', () => {
     expect(request?.status).toBe(0);
     expect((await pending).content[0]).toMatchObject({ text: 'slow' });
     expect(request?.status).toBe(200);
-    await expect(server.waitForMessageRequests(2, 50)).rejects.toThrow('Expected 2 model requests, got 1.');
+    await expect(server.waitForMessageRequests(2, 50)).rejects.toMatchObject({
+      name: 'ScriptedModelError',
+      code: 'E_WAIT',
+      message: 'Expected 2 model requests, got 1.',
+    });
+  });
+
+  it('serves the last turn again past the end of a route that repeats it, and errs on one that does not', async () => {
+    server = await createScriptedModelServer({
+      script: [
+        {
+          name: 'looping',
+          match: ({ body }) => getSystemText(body) === 'loop',
+          turns: [{ text: 'first' }, lookupTurn('again')],
+          progress: 'conversation',
+          repeatLastTurn: true,
+        },
+        { name: 'sequential', turns: [{ text: 'only once' }], repeatLastTurn: false },
+      ],
+    });
+    const client = new Anthropic({ apiKey: 'test', baseURL: server.url, maxRetries: 0 });
+    const ask = (system: string, assistantTurns: number) =>
+      client.messages.create({
+        model: MODEL,
+        max_tokens: 50,
+        system,
+        messages: [
+          { role: 'user', content: 'go' },
+          ...Array.from({ length: assistantTurns }, () => [
+            { role: 'assistant' as const, content: 'earlier' },
+            { role: 'user' as const, content: 'next' },
+          ]).flat(),
+        ],
+      });
+    for (const assistantTurns of [1, 2, 5]) {
+      const reply = await ask('loop', assistantTurns);
+      expect(reply.content).toMatchObject([{ type: 'tool_use', name: 'lookup', input: { key: 'again' } }]);
+    }
+    expect(server.messageRequests().map((request) => request.turnIndex)).toEqual([1, 1, 1]);
+    expect((await ask('other', 0)).content).toMatchObject([{ type: 'text', text: 'only once' }]);
+    await expect(ask('other', 0)).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('route sequential used all of its 1 turns'),
+    });
+  });
+
+  it('refuses a script that mixes turns and routes', async () => {
+    await expect(
+      createScriptedModelServer({ script: [{ text: 'a turn' }, { turns: [{ text: 'a route' }] }] as never }),
+    ).rejects.toMatchObject({ name: 'ScriptedModelError', code: 'E_SCRIPT' });
   });
 
   it('serves many delayed replies at once without a listener-leak warning', async () => {

@@ -1,3 +1,4 @@
+import { ScriptedModelError } from './errors.js';
 import { countAssistantMessages } from './request-helpers.js';
 import type {
   ScriptedFault,
@@ -46,7 +47,7 @@ export function createScriptRouter(script: ScriptedModelScript, fallback?: Scrip
       if (!route || !state) return orFallback(fallback, 'no script route matches this request');
       const name = route.name ?? `#${position}`;
       if (route.progress === 'conversation') {
-        const turnIndex = countAssistantMessages(context.body);
+        const turnIndex = lastIfRepeated(route, countAssistantMessages(context.body));
         const turn = route.turns[turnIndex];
         if (!turn) {
           return orFallback(
@@ -57,7 +58,7 @@ export function createScriptRouter(script: ScriptedModelScript, fallback?: Scrip
         }
         return withAttemptFaults(turn, context.attempt, { route: name, turnIndex });
       }
-      const turnIndex = state.next;
+      const turnIndex = lastIfRepeated(route, state.next);
       const turn = route.turns[turnIndex];
       if (!turn)
         return orFallback(fallback, `route ${name} used all of its ${route.turns.length} turns`, name);
@@ -66,11 +67,18 @@ export function createScriptRouter(script: ScriptedModelScript, fallback?: Scrip
         state.faultsServed += 1;
         return { kind: 'fault', fault, turn, route: name, turnIndex };
       }
-      state.next += 1;
+      state.next = turnIndex + 1;
       state.faultsServed = 0;
       return { kind: 'turn', turn, route: name, turnIndex };
     },
   };
+}
+
+/** The turn index to serve: past the end, the last turn when the route repeats it. */
+function lastIfRepeated(route: ScriptedRoute, index: number): number {
+  return route.repeatLastTurn === true && route.turns.length > 0
+    ? Math.min(index, route.turns.length - 1)
+    : index;
 }
 
 function normaliseRoutes(
@@ -79,7 +87,10 @@ function normaliseRoutes(
   if (!Array.isArray(script)) return [script];
   if (script.length > 0 && script.every(isRoute)) return script;
   if (script.some(isRoute))
-    throw new TypeError('A script is either a list of turns or a list of routes, not both.');
+    throw new ScriptedModelError(
+      'E_SCRIPT',
+      'A script is either a list of turns or a list of routes, not both.',
+    );
   return [{ turns: script as ScriptedTurn[] }];
 }
 

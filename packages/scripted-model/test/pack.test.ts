@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import { isPublishablePath, listPackedFiles } from '@meshwork/testkit';
+import { describe, expect, it } from 'vitest';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+/** Every module the entry point re-exports must ship with its declarations. */
+const modules = ['index', 'errors', 'request-helpers', 'script-router', 'server', 'tokens', 'types', 'wire'];
+
+describe('published package', () => {
+  it('ships only the built code, its declarations, README, LICENSE and package.json', async () => {
+    const packed = await listPackedFiles(packageDir);
+    expect(packed.name).toBe('@meshwork/scripted-model');
+    expect(packed.files.filter((path) => !isPublishablePath(path))).toEqual([]);
+    expect(packed.files).toEqual(
+      expect.arrayContaining([
+        'README.md',
+        'LICENSE',
+        'package.json',
+        ...modules.flatMap((module) => [`dist/${module}.js`, `dist/${module}.d.ts`]),
+      ]),
+    );
+  });
+});
