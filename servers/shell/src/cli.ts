@@ -10,6 +10,7 @@ import {
   SERVE_CLI_OPTIONS,
   SERVE_CLI_USAGE,
 } from '@meshwork/kit';
+import { applyShellLimits, SHELL_LIMIT_OPTIONS, SHELL_LIMIT_USAGE } from '@meshwork/permissions';
 import { ShellError } from './errors.js';
 import { scrubEnvironment } from './policy/environment.js';
 import { createPolicy } from './policy/policy.js';
@@ -46,6 +47,8 @@ Limits:
   --spawner <how>         native: clone+exec from the server (addon built by pnpm build); helper: fork
                           from a small helper process; auto (default): native when it was built
 
+${SHELL_LIMIT_USAGE}
+
 ${SERVE_CLI_USAGE}`;
 
 const OPTIONS = {
@@ -64,6 +67,7 @@ const OPTIONS = {
   'kill-grace-ms': { type: 'string' },
   'output-dir': { type: 'string' },
   spawner: { type: 'string' },
+  ...SHELL_LIMIT_OPTIONS,
 } as const;
 
 interface PolicyFile {
@@ -143,17 +147,28 @@ async function main(): Promise<number> {
   const logger = createLogger({ name: 'meshwork-shell', level: settings.logLevel });
   const file = values.policy ? readPolicyFile(values.policy) : {};
   const rootInputs = [...(file.roots ?? []), ...(values.root ?? [])];
-  const roots = (rootInputs.length > 0 ? rootInputs : [process.cwd()]).map((root) => {
+  const realRoot = (root: string): string => {
     try {
       return realpathSync(resolve(root));
     } catch {
       throw new ShellError('E_USAGE', `--root ${root} does not exist.`);
     }
-  });
+  };
+  // The configured launch (flags and --policy file), narrowed by the launch limits a coordinator
+  // appended (never widened).
+  const launch = applyShellLimits(
+    {
+      roots: (rootInputs.length > 0 ? rootInputs : [process.cwd()]).map(realRoot),
+      allow: [...(file.allow ?? []), ...(values.allow ?? [])],
+      deny: [...(file.deny ?? []), ...(values.deny ?? [])],
+    },
+    values,
+  );
+  const roots = launch.roots.map(realRoot);
   const environment = scrubEnvironment(process.env, values['pass-env'] ?? []);
   const policy = createPolicy({
-    allow: [...(file.allow ?? []), ...(values.allow ?? [])],
-    deny: [...(file.deny ?? []), ...(values.deny ?? [])],
+    allow: launch.allow,
+    deny: launch.deny,
     ask: [...(file.ask ?? []), ...(values.ask ?? [])],
     roots,
     home: environment.HOME,

@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
+import { defineTool, type ToolDefinition, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { FilesystemError } from '../errors.js';
 import { assertExpectedHash, readExisting, writeEntry } from '../sandbox/safe-write.js';
@@ -47,7 +47,7 @@ export function createEditFileTool(context: FsToolContext): ToolDefinition {
         idempotentHint: false,
         openWorldHint: false,
       },
-      meta: { [SUBJECT_META_KEY]: 'path' },
+      meta: toolMeta({ subject: 'path', writes: { paths: ['path'] } }),
       async handler(input) {
         const sandbox = await context.sandbox();
         const first = await sandbox.resolveEntry(input.path);

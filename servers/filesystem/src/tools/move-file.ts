@@ -1,6 +1,6 @@
 import { lstat, rename } from 'node:fs/promises';
 import * as path from 'node:path';
-import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
+import { defineTool, type ToolDefinition, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { FilesystemError, isSystemError } from '../errors.js';
 import { pinDirectory } from '../sandbox/pinned-directory.js';
@@ -32,7 +32,7 @@ export function createMoveFileTool(context: FsToolContext): ToolDefinition {
         idempotentHint: false,
         openWorldHint: false,
       },
-      meta: { [SUBJECT_META_KEY]: 'source' },
+      meta: toolMeta({ subject: 'source', writes: { paths: ['source', 'destination'] } }),
       async handler(input) {
         const sandbox = await context.sandbox();
         const source = await sandbox.resolveEntry(input.source);

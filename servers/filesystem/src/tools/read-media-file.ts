@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
+import { defineTool, type ToolDefinition, toolMeta } from '@meshwork/kit';
 import type { ContentBlock } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { openForRead, readWhole } from '../sandbox/safe-open.js';
@@ -48,7 +48,7 @@ export function createReadMediaFileTool(context: FsToolContext): ToolDefinition 
       inputSchema,
       outputSchema,
       annotations: READ_ONLY_HINTS,
-      meta: { [SUBJECT_META_KEY]: 'path' },
+      meta: toolMeta({ subject: 'path', writes: false }),
       async handler(input) {
         const sandbox = await context.sandbox();
         const resolved = await sandbox.resolve(input.path);

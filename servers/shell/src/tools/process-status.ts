@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY, ToolError } from '@meshwork/kit';
+import { defineTool, ToolError, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { isShellError } from '../errors.js';
 import type { ShellRuntime } from '../runtime.js';
@@ -15,7 +15,7 @@ export function createProcessStatusTool(runtime: ShellRuntime) {
     inputSchema: z.object({ id: z.string().optional().describe('A process id from start_process, e.g. p1') }),
     outputSchema: z.object({ processes: z.array(processStatusSchema) }),
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    meta: { [SUBJECT_META_KEY]: 'command' },
+    meta: toolMeta({ writes: false }),
     async handler(input) {
       try {
         const statuses =

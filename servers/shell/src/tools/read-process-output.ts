@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY, ToolError } from '@meshwork/kit';
+import { defineTool, ToolError, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { isShellError } from '../errors.js';
 import type { ShellRuntime } from '../runtime.js';
@@ -34,7 +34,7 @@ export function createReadProcessOutputTool(runtime: ShellRuntime) {
       status: processStatusSchema,
     }),
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    meta: { [SUBJECT_META_KEY]: 'command' },
+    meta: toolMeta({ writes: false }),
     async handler(input, context) {
       const since = input.since ?? 0;
       try {

@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY, ToolError } from '@meshwork/kit';
+import { defineTool, ToolError, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { isShellError } from '../errors.js';
 import type { ShellRuntime } from '../runtime.js';
@@ -30,7 +30,7 @@ export function createStartProcessTool(runtime: ShellRuntime) {
     }),
     outputSchema: processStatusSchema,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-    meta: { [SUBJECT_META_KEY]: 'command' },
+    meta: toolMeta({ subject: 'command', writes: { roots: true } }),
     async handler(input) {
       const { spec } = await prepareCommand(runtime, input);
       try {

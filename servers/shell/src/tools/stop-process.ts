@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY, ToolError } from '@meshwork/kit';
+import { defineTool, ToolError, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { isShellError } from '../errors.js';
 import type { ShellRuntime } from '../runtime.js';
@@ -15,7 +15,7 @@ export function createStopProcessTool(runtime: ShellRuntime) {
     inputSchema: z.object({ id: z.string() }),
     outputSchema: processStatusSchema,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-    meta: { [SUBJECT_META_KEY]: 'command' },
+    meta: toolMeta({ writes: { roots: true } }),
     async handler(input) {
       try {
         return toStatusOutput(await runtime.processes.stop(input.id));
