@@ -1,6 +1,5 @@
 export { type LoadAgentsOptions, loadAgents, parseAgentDefinition } from './config/agents.js';
 export { DEFAULT_MODEL, DEFAULT_PRICES, type LoadConfigOptions, loadConfig } from './config/load-config.js';
-export { detectServerKind } from './config/server-kind.js';
 export type {
   AgentDefinition,
   Budgets,
@@ -18,10 +17,15 @@ export {
   type PlanItem,
   type RunRequest,
 } from './coordinator.js';
-export { ConfigError, CoordinatorError, isCoordinatorError } from './errors.js';
+export {
+  COORDINATOR_ERROR_CODES,
+  ConfigError,
+  CoordinatorError,
+  type CoordinatorErrorCode,
+  isCoordinatorError,
+} from './errors.js';
 export { type AccessPolicy, createAccessPolicy } from './mesh/access-policy.js';
 export { createGate, type Gate, type GateCall, type GateVerdict } from './mesh/gate.js';
-export { type SandboxedArgs, sandboxArgs } from './mesh/sandbox-args.js';
 export type { LaunchSpec, ServerConnection, ToolCallOutcome } from './mesh/server-connection.js';
 export {
   createServerPool,

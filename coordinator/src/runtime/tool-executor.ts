@@ -142,9 +142,11 @@ export function createToolExecutor(options: ToolExecutorOptions) {
           tool: tool.tool,
         });
       }
-      if (tool.serverKind === 'memory' && /write_topic|delete_topic/.test(tool.tool)) {
-        const slug = input[tool.subjectArg ?? 'slug'];
-        if (typeof slug === 'string') record.memoryTopics.add(slug);
+      if (tool.writes !== false && 'topics' in tool.writes) {
+        for (const argument of tool.writes.topics) {
+          const topic = input[argument];
+          if (typeof topic === 'string') record.memoryTopics.add(topic);
+        }
       }
     }
     run.emit({

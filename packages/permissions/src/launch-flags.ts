@@ -110,8 +110,8 @@ function limitError(kind: string, reason: string): PermissionsError {
 
 /**
  * Intersects a filesystem server's configured launch with the launch limits in `values`; the
- * configured launch unchanged when no limit flag was given. Throws `E_LAUNCH_LIMITS` when no root
- * is left.
+ * configured launch unchanged when no limit flag was given. Throws `E_LAUNCH_LIMITS` when the
+ * limits leave none of the configured roots.
  */
 export function applyFilesystemLimits(launch: FilesystemLaunch, values: LaunchLimitValues): FilesystemLaunch {
   const given =
@@ -128,7 +128,8 @@ export function applyFilesystemLimits(launch: FilesystemLaunch, values: LaunchLi
   };
   const result = intersectLaunchLimits(base, limits);
   const roots = result.roots ?? launch.roots;
-  if (roots.length === 0) throw limitError('filesystem', 'no root is inside a --limit-root');
+  if (roots.length === 0 && launch.roots.length > 0)
+    throw limitError('filesystem', 'no root is inside a --limit-root');
   return { roots, readOnly: result.readOnly, deny: result.deny };
 }
 
@@ -157,7 +158,8 @@ export function applyShellLimits(launch: ShellLaunch, values: LaunchLimitValues)
   };
   const result = intersectLaunchLimits(base, limits);
   const roots = result.roots ?? launch.roots;
-  if (roots.length === 0) throw limitError('shell', 'no root is inside a --limit-root');
+  if (roots.length === 0 && launch.roots.length > 0)
+    throw limitError('shell', 'no root is inside a --limit-root');
   const allow = result.allow ?? launch.allow;
   if (launch.allow.length > 0 || values['limit-allow'] !== undefined) {
     if (allow.length === 0)

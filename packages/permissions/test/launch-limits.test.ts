@@ -199,7 +199,12 @@ describe('intersectRoots', () => {
 });
 
 describe('intersectLaunchLimits', () => {
-  const base: FilesystemLaunchLimits = { kind: 'filesystem', roots: ['/w/p'], readOnly: false, deny: ['.git/**'] };
+  const base: FilesystemLaunchLimits = {
+    kind: 'filesystem',
+    roots: ['/w/p'],
+    readOnly: false,
+    deny: ['.git/**'],
+  };
 
   it('never widens a filesystem launch limits', () => {
     const derived = deriveLaunchLimits(
