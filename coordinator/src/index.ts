@@ -24,17 +24,10 @@ export {
   type CoordinatorErrorCode,
   isCoordinatorError,
 } from './errors.js';
-export { type AccessPolicy, createAccessPolicy } from './mesh/access-policy.js';
-export { createGate, type Gate, type GateCall, type GateVerdict } from './mesh/gate.js';
-export type { LaunchSpec, ServerConnection, ToolCallOutcome } from './mesh/server-connection.js';
-export {
-  createServerPool,
-  type PooledServer,
-  type ServerPool,
-  type ServerPoolOptions,
-} from './mesh/server-pool.js';
-export { type BoundTool, buildToolView, type ToolView, toolNameFor } from './mesh/tool-view.js';
-export { createWriteLeases, type LeaseConflict, type WriteLeases } from './mesh/write-leases.js';
+export { type AccessPolicy, createAccessPolicy } from './gate/access-policy.js';
+export { createGate, type Gate, type GateCall, type GateVerdict } from './gate/gate.js';
+export { type BoundTool, buildToolView, type ToolView, toolNameFor } from './gate/tool-view.js';
+export { createWriteLeases, type LeaseConflict, type WriteLeases } from './gate/write-leases.js';
 export {
   createModelClient,
   type ModelAccess,
@@ -71,3 +64,10 @@ export { type BudgetPool, createBudgetPool } from './runtime/budget.js';
 export type { RunEvent, RunEventListener } from './runtime/events.js';
 export type { LocalTool, RunContext } from './runtime/run-context.js';
 export { runSubagent, type SubagentRequest } from './runtime/subagent.js';
+export type { LaunchSpec, ServerConnection, ToolCallOutcome } from './servers/server-connection.js';
+export {
+  createServerPool,
+  type PooledServer,
+  type ServerPool,
+  type ServerPoolOptions,
+} from './servers/server-pool.js';

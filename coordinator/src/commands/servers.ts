@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/load-config.js';
 import { messageOf } from '../errors.js';
-import { createServerConnection } from '../mesh/server-connection.js';
-import { launchSpecOf } from '../mesh/server-pool.js';
+import { createServerConnection } from '../servers/server-connection.js';
+import { launchSpecOf } from '../servers/server-pool.js';
 import { type CliIo, EXIT, parseCommand, printError } from './io.js';
 
 /** Help of `meshwork servers`. */

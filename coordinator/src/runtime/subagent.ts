@@ -9,8 +9,8 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages';
 import type { AgentDefinition } from '../config/types.js';
 import { messageOf } from '../errors.js';
-import { createGate } from '../mesh/gate.js';
-import { buildToolView, type ToolView } from '../mesh/tool-view.js';
+import { createGate } from '../gate/gate.js';
+import { buildToolView, type ToolView } from '../gate/tool-view.js';
 import { addUsage, costOf, emptyUsage, type TokenUsage, totalTokens } from '../model/pricing.js';
 import { parseFinalAnswer, validateJson } from '../report/structured-output.js';
 import type { AgentReport, AgentStatus } from '../report/types.js';

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { Gate } from '../mesh/gate.js';
-import type { BoundTool } from '../mesh/tool-view.js';
+import type { Gate } from '../gate/gate.js';
+import type { BoundTool } from '../gate/tool-view.js';
 import type { DeniedCall, FileTouched } from '../report/types.js';
 import type { LocalTool, RunContext } from './run-context.js';
 import { safeName } from './transcript.js';

@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTempDir, type TempDir } from '@meshwork/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ServerConnection, ToolCallOutcome } from '../../src/mesh/server-connection.js';
 import { createTranscriptWriter } from '../../src/runtime/transcript.js';
+import type { ServerConnection, ToolCallOutcome } from '../../src/servers/server-connection.js';
 
 const linesOf = (file: string) =>
   readFileSync(file, 'utf8')

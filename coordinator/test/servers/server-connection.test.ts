@@ -5,7 +5,7 @@ import {
   nodeServerArgs,
   SERVER_NODE_FLAGS,
   type ServerConnection,
-} from '../../src/mesh/server-connection.js';
+} from '../../src/servers/server-connection.js';
 import { ECHO_BIN } from '../helpers/project.js';
 
 /** The command line of a live process (Linux), split into its arguments. */

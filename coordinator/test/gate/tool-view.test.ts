@@ -1,7 +1,7 @@
 import type { Tool } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 import type { ServerConfig } from '../../src/config/types.js';
-import { contractOf } from '../../src/mesh/tool-view.js';
+import { contractOf } from '../../src/gate/tool-view.js';
 
 const entry = (tools: ServerConfig['tools'] = {}): ServerConfig => ({
   name: 'ext',

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { createTempDir, type TempDir } from '@meshwork/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServerConnection, type ServerConnection } from '../../src/mesh/server-connection.js';
+import { createServerConnection, type ServerConnection } from '../../src/servers/server-connection.js';
 import { ECHO_BIN } from '../helpers/project.js';
 
 const FS_BIN = fileURLToPath(new URL('../../../servers/filesystem/dist/cli.js', import.meta.url));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerConfig } from '../../src/config/types.js';
-import { launchArgsFor } from '../../src/mesh/launch-args.js';
+import { launchArgsFor } from '../../src/servers/launch-args.js';
 
 function server(name: string, kind: ServerConfig['kind']): ServerConfig {
   return {

@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { createTempDir, type TempDir } from '@meshwork/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
-import { createAccessPolicy } from '../../src/mesh/access-policy.js';
-import { createServerPool, type ServerPool } from '../../src/mesh/server-pool.js';
-import { buildToolView } from '../../src/mesh/tool-view.js';
+import { createAccessPolicy } from '../../src/gate/access-policy.js';
+import { buildToolView } from '../../src/gate/tool-view.js';
+import { createServerPool, type ServerPool } from '../../src/servers/server-pool.js';
 
 const FS_BIN = fileURLToPath(new URL('../../../servers/filesystem/dist/cli.js', import.meta.url));
 

@@ -3,9 +3,9 @@ import { inferSubjectKind } from '@meshwork/permissions';
 import type { Tool } from '@modelcontextprotocol/client';
 import type { MeshworkConfig, ServerConfig } from '../config/types.js';
 import { messageOf } from '../errors.js';
+import type { ServerConnection } from '../servers/server-connection.js';
+import type { ServerPool } from '../servers/server-pool.js';
 import type { AccessPolicy } from './access-policy.js';
-import type { ServerConnection } from './server-connection.js';
-import type { ServerPool } from './server-pool.js';
 
 /** An MCP tool as one subagent sees it. */
 export interface BoundTool {

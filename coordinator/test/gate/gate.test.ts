@@ -1,8 +1,8 @@
 import type { ToolWrites } from '@meshwork/kit';
 import { describe, expect, it } from 'vitest';
-import { createAccessPolicy } from '../../src/mesh/access-policy.js';
-import { createGate } from '../../src/mesh/gate.js';
-import { createWriteLeases } from '../../src/mesh/write-leases.js';
+import { createAccessPolicy } from '../../src/gate/access-policy.js';
+import { createGate } from '../../src/gate/gate.js';
+import { createWriteLeases } from '../../src/gate/write-leases.js';
 
 const profile = {
   allow: ['fs:read_*', 'fs:write_file(src/**)', 'shell:run_command(npm test *)'],
