@@ -1,9 +1,10 @@
 import type { Readable } from 'node:stream';
-import { ERROR_CODE_META_KEY, readToolMeta } from '@meshwork/kit';
+import { ERROR_CODE_META_KEY } from '@meshwork/kit';
 import { Client, StreamableHTTPClientTransport, type Tool } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { Logger } from 'pino';
 import { CoordinatorError, type CoordinatorErrorCode, messageOf } from '../errors.js';
+import { toolWithRole } from './tool-with-role.js';
 
 /** How to start (or reach) one server, fully expanded. */
 export interface LaunchSpec {
@@ -263,7 +264,7 @@ export function createServerConnection(options: ServerConnectionOptions): Server
       const state = await ensure();
       if (state.roots) return state.roots.value;
       const tools = await connection.tools();
-      const lister = tools.find((tool) => readToolMeta(tool._meta).role === 'server/list-roots');
+      const lister = toolWithRole(tools, 'server/list-roots');
       let value: string[] | undefined;
       if (lister !== undefined) {
         const result = await state.client.callTool({ name: lister.name, arguments: {} });

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { createTempDir, type TempDir } from '@meshwork/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServerConnection, type ServerConnection } from '../../src/servers/server-connection.js';
+import { toolWithRole } from '../../src/servers/tool-with-role.js';
 import { ECHO_BIN } from '../helpers/project.js';
 
 const FS_BIN = fileURLToPath(new URL('../../../servers/filesystem/dist/cli.js', import.meta.url));
@@ -48,5 +49,9 @@ describe('tool call outcomes and server roots', () => {
     temp = await createTempDir('meshwork-roots-');
     connection = start('node', [FS_BIN, temp.path, '--limit-root=.']);
     expect(await connection.roots()).toEqual([temp.path]);
+    expect(toolWithRole(await connection.tools(), 'server/list-roots')?.name).toBe(
+      'list_allowed_directories',
+    );
+    expect(toolWithRole(await connection.tools(), 'memory/read-index')).toBeUndefined();
   });
 });
