@@ -7,11 +7,10 @@ import { nanoid } from 'nanoid';
 import type { Logger } from 'pino';
 import type { Budgets, MeshworkConfig } from './config/types.js';
 import { CoordinatorError } from './errors.js';
+import { createWriteLeases } from './gate/write-leases.js';
 import { createDelegateTool, type DelegationContext, runDelegated } from './lead/delegation.js';
 import { leadAgentOf } from './lead/lead-agent.js';
 import { createSemaphore } from './lead/semaphore.js';
-import { createServerPool, type ServerPool } from './mesh/server-pool.js';
-import { createWriteLeases } from './mesh/write-leases.js';
 import {
   createModelClient,
   type ModelAccess,
@@ -28,6 +27,7 @@ import { createEventLog } from './runtime/event-log.js';
 import type { RunEvent } from './runtime/events.js';
 import type { RunContext } from './runtime/run-context.js';
 import { runSubagent } from './runtime/subagent.js';
+import { createServerPool, type ServerPool } from './servers/server-pool.js';
 
 /** One item of a fixed fan-out (`meshwork run --plan`). */
 export interface PlanItem {

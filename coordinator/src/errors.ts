@@ -1,18 +1,72 @@
+import { MeshworkError, type MeshworkErrorOptions } from '@meshwork/kit/errors';
+
+export { messageOf } from '@meshwork/kit/errors';
+
+/**
+ * Every code the coordinator (and, until they move to their own package, the daemon and
+ * `meshwork serve`) raises or puts on a tool call's outcome, so the compiler checks each one.
+ */
+export const COORDINATOR_ERROR_CODES = [
+  // Configuration and agents.
+  'E_CONFIG',
+  'E_CONFIG_VARIABLE',
+  'E_NO_AGENTS',
+  'E_UNKNOWN_AGENT',
+  'E_PLAN',
+  // Servers and tool calls (the `code` of a ToolCallOutcome the coordinator sets itself).
+  'E_UNKNOWN_SERVER',
+  'E_SERVER_UNREACHABLE',
+  'E_SERVER_START',
+  'E_SERVER_CLOSED',
+  'E_SERVER_DEAD',
+  'E_SERVER_DIED',
+  'E_SERVER_UNAVAILABLE',
+  'E_TOOL_FAILED',
+  'E_UNKNOWN_TOOL',
+  'E_PERMISSION_DENIED',
+  'E_WRITE_LEASE',
+  'E_CANCELLED',
+  'E_NO_TASK',
+  // Model access.
+  'E_NO_MODEL',
+  'E_MODEL',
+  'E_MODEL_RETRIES',
+  'E_MODEL_TRANSPORT',
+  'E_STREAM_INCOMPLETE',
+  'E_ABORTED',
+  // Daemon, queue and dreams.
+  'E_AMBIGUOUS_ID',
+  'E_BAD_CRON',
+  'E_BAD_TIME',
+  'E_DREAM_AGENT',
+  'E_DREAM_FAILED',
+  'E_DREAM_RUNNING',
+  'E_INTERRUPTED',
+  'E_MEMORY_CONNECT',
+  'E_MEMORY_TOOL',
+  'E_NO_COORDINATOR',
+  'E_NO_MEMORY_SERVER',
+  'E_QUEUE_OPEN',
+  'E_RUNNER',
+  'E_RUN_PARTIAL',
+  'E_RUN_FAILED',
+  'E_RUN_CANCELLED',
+  'E_TASK_FAILED',
+  'E_TASK_NOT_FOUND',
+] as const;
+/** One of {@link COORDINATOR_ERROR_CODES}. */
+export type CoordinatorErrorCode = (typeof COORDINATOR_ERROR_CODES)[number];
+
+/** True when `value` is one of {@link COORDINATOR_ERROR_CODES}. */
+export function isCoordinatorErrorCode(value: unknown): value is CoordinatorErrorCode {
+  return typeof value === 'string' && (COORDINATOR_ERROR_CODES as readonly string[]).includes(value);
+}
+
 /** Options of {@link CoordinatorError}. */
-export interface CoordinatorErrorOptions {
-  cause?: unknown;
-}
+export type CoordinatorErrorOptions = MeshworkErrorOptions;
 
-/** Base error of the coordinator: a stable `code` (E_…) plus a message that says what to do. */
-export class CoordinatorError extends Error {
-  readonly code: string;
-
-  constructor(code: string, message: string, options: CoordinatorErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.name = new.target.name;
-  }
-}
+/** The coordinator's error: a typed `code` plus a message that says what to do. */
+export class CoordinatorError extends MeshworkError<CoordinatorErrorCode> {}
 
 /** A bad meshwork.json or agent file: names the file, the field and what was expected. */
 export class ConfigError extends CoordinatorError {
@@ -29,9 +83,4 @@ export class ConfigError extends CoordinatorError {
 /** True for any coordinator error (including {@link ConfigError}). */
 export function isCoordinatorError(value: unknown): value is CoordinatorError {
   return value instanceof CoordinatorError;
-}
-
-/** The message of anything thrown. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,5 @@
 export { type LoadAgentsOptions, loadAgents, parseAgentDefinition } from './config/agents.js';
 export { DEFAULT_MODEL, DEFAULT_PRICES, type LoadConfigOptions, loadConfig } from './config/load-config.js';
-export { detectServerKind } from './config/server-kind.js';
 export type {
   AgentDefinition,
   Budgets,
@@ -18,19 +17,17 @@ export {
   type PlanItem,
   type RunRequest,
 } from './coordinator.js';
-export { ConfigError, CoordinatorError, isCoordinatorError } from './errors.js';
-export { type AccessPolicy, createAccessPolicy } from './mesh/access-policy.js';
-export { createGate, type Gate, type GateCall, type GateVerdict } from './mesh/gate.js';
-export { type SandboxedArgs, sandboxArgs } from './mesh/sandbox-args.js';
-export type { LaunchSpec, ServerConnection, ToolCallOutcome } from './mesh/server-connection.js';
 export {
-  createServerPool,
-  type PooledServer,
-  type ServerPool,
-  type ServerPoolOptions,
-} from './mesh/server-pool.js';
-export { type BoundTool, buildToolView, type ToolView, toolNameFor } from './mesh/tool-view.js';
-export { createWriteLeases, type LeaseConflict, type WriteLeases } from './mesh/write-leases.js';
+  COORDINATOR_ERROR_CODES,
+  ConfigError,
+  CoordinatorError,
+  type CoordinatorErrorCode,
+  isCoordinatorError,
+} from './errors.js';
+export { type AccessPolicy, createAccessPolicy } from './gate/access-policy.js';
+export { createGate, type Gate, type GateCall, type GateVerdict } from './gate/gate.js';
+export { type BoundTool, buildToolView, type ToolView, toolNameFor } from './gate/tool-view.js';
+export { createWriteLeases, type LeaseConflict, type WriteLeases } from './gate/write-leases.js';
 export {
   createModelClient,
   type ModelAccess,
@@ -56,3 +53,10 @@ export { type BudgetPool, createBudgetPool } from './runtime/budget.js';
 export type { RunEvent, RunEventListener } from './runtime/events.js';
 export type { LocalTool, RunContext } from './runtime/run-context.js';
 export { runSubagent, type SubagentRequest } from './runtime/subagent.js';
+export type { LaunchSpec, ServerConnection, ToolCallOutcome } from './servers/server-connection.js';
+export {
+  createServerPool,
+  type PooledServer,
+  type ServerPool,
+  type ServerPoolOptions,
+} from './servers/server-pool.js';

@@ -281,8 +281,14 @@ async function setUp() {
     join(dir, 'meshwork.json'),
     JSON.stringify({
       mcpServers: {
-        fs: { command: 'node', args: [join(repo, 'servers/filesystem/dist/cli.js'), '.'], env: timingEnv },
+        fs: {
+          kind: 'filesystem',
+          command: 'node',
+          args: [join(repo, 'servers/filesystem/dist/cli.js'), '.'],
+          env: timingEnv,
+        },
         shell: {
+          kind: 'shell',
           command: 'node',
           args: [join(repo, 'servers/shell/dist/cli.js'), '--root', '.'],
           env: timingEnv,

@@ -185,18 +185,18 @@ describe('coordinator over the real servers', () => {
     const [envRead, listing] = resultsOf('researcher', 1);
     expect(envRead).toMatchObject({
       error: true,
-      text: expect.stringMatching(/^E_PERMISSION_DENIED: .*\.env/),
+      text: expect.stringMatching(/^Permission denied: .*\.env/),
     });
     expect(listing?.error).toBe(false);
     const [write, curl] = resultsOf('builder', 1);
     expect(write?.error).toBe(false);
-    expect(curl).toMatchObject({ error: true, text: expect.stringMatching(/^E_PERMISSION_DENIED/) });
+    expect(curl).toMatchObject({ error: true, text: expect.stringMatching(/^Permission denied/) });
     expect(resultsOf('builder', 2)[0]).toMatchObject({ error: false, text: expect.stringContaining('v20') });
 
     // The lease conflict: the reviewer's write is refused, naming the holder, and reported.
     expect(resultsOf('reviewer', 2)[0]).toMatchObject({
       error: true,
-      text: expect.stringMatching(/^E_WRITE_LEASE: .*src\/app\.js is held by builder#1/),
+      text: expect.stringMatching(/^Write refused: .*src\/app\.js is held by builder#1/),
     });
     expect(report.conflicts).toEqual([
       expect.objectContaining({ path: 'src/app.js', holder: 'builder#1', refused: 'reviewer#1' }),
@@ -311,7 +311,7 @@ describe('coordinator over the real servers', () => {
     expect(builder?.status).toBe('succeeded');
     expect(resultsOf('builder', 1)[0]).toMatchObject({
       error: true,
-      text: expect.stringMatching(/^E_SERVER_DIED: the shell server stopped/),
+      text: expect.stringMatching(/^The shell server stopped/),
     });
     expect(resultsOf('builder', 2)[0]).toMatchObject({ error: false, text: expect.stringContaining('v20') });
     expect(report.status).toBe('partial');

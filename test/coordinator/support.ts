@@ -12,9 +12,9 @@ export const CLI_BIN = fileURLToPath(new URL('../../coordinator/dist/cli.js', im
 /** The three real servers as meshwork.json entries. */
 export function realServers(): Record<string, unknown> {
   return {
-    fs: { command: 'node', args: [FS_BIN, '--deny', '**/.env', '.'] },
-    shell: { command: 'node', args: [SHELL_BIN, '--root', '.'] },
-    memory: { command: 'node', args: [MEMORY_BIN, '--dir', '.meshwork/memory'] },
+    fs: { kind: 'filesystem', command: 'node', args: [FS_BIN, '--deny', '**/.env', '.'] },
+    shell: { kind: 'shell', command: 'node', args: [SHELL_BIN, '--root', '.'] },
+    memory: { kind: 'memory', command: 'node', args: [MEMORY_BIN, '--dir', '.meshwork/memory'] },
   };
 }
 

@@ -93,6 +93,7 @@ describe('meshwork dream (scripted model, real memory server)', () => {
         model: 'claude-scripted',
         mcpServers: {
           memory: {
+            kind: 'memory',
             command: process.execPath,
             args: [MEMORY_BIN, '--dir', memoryDirectory, '--index-max-lines', String(INDEX_MAX_LINES)],
           },

@@ -1,9 +1,13 @@
 /** Starter meshwork.json written by `meshwork init`. */
 export const STARTER_CONFIG = {
   mcpServers: {
-    fs: { command: 'npx', args: ['-y', '@meshwork/filesystem-server', '.'] },
-    shell: { command: 'npx', args: ['-y', '@meshwork/shell-server', '--root', '.'] },
-    memory: { command: 'npx', args: ['-y', '@meshwork/memory-server', '--dir', '.meshwork/memory'] },
+    fs: { kind: 'filesystem', command: 'npx', args: ['-y', '@meshwork/filesystem-server', '.'] },
+    shell: { kind: 'shell', command: 'npx', args: ['-y', '@meshwork/shell-server', '--root', '.'] },
+    memory: {
+      kind: 'memory',
+      command: 'npx',
+      args: ['-y', '@meshwork/memory-server', '--dir', '.meshwork/memory'],
+    },
   },
   profiles: {
     research: {
@@ -105,6 +109,7 @@ Rules are \`server:tool\` globs with an optional argument pattern matched agains
 (the path for filesystem tools, each command of a command line for the shell): \`fs:read_*\`,
 \`fs:write_file(src/**)\`, \`shell:run_command(npm test*)\`, \`memory:*\`. Deny beats ask beats allow;
 anything else is denied and hidden from the model. \`ask\` prompts you with \`--interactive\`, and is a
-deny otherwise. Each meshwork server is started with a sandbox derived from the profile (read-only,
-roots, command allow-list), so a profile never widens what a server was started with.
+deny otherwise. Each meshwork server (an entry with a \`kind\`) is started with launch limits derived
+from the profile (read-only, roots, command allow-list), so a profile never widens what a server was
+started with.
 `;

@@ -28,12 +28,14 @@ const CHECKOUT_SERVERS = { fs: 'filesystem', shell: 'shell', memory: 'memory' } 
  * needs the packages published; otherwise the `npx` form is kept.
  */
 async function starterServers(): Promise<typeof STARTER_CONFIG.mcpServers> {
-  const servers: Record<string, { command: string; args: string[] }> = { ...STARTER_CONFIG.mcpServers };
+  const servers: Record<string, { kind: string; command: string; args: string[] }> = {
+    ...STARTER_CONFIG.mcpServers,
+  };
   for (const [name, directory] of Object.entries(CHECKOUT_SERVERS)) {
     const bin = fileURLToPath(new URL(`../../../servers/${directory}/dist/cli.js`, import.meta.url));
     const entry = servers[name];
     if (entry && (await exists(bin)))
-      servers[name] = { command: 'node', args: [bin, ...entry.args.slice(2)] };
+      servers[name] = { ...entry, command: 'node', args: [bin, ...entry.args.slice(2)] };
   }
   return servers as typeof STARTER_CONFIG.mcpServers;
 }

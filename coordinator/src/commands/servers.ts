@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/load-config.js';
 import { messageOf } from '../errors.js';
-import { createServerConnection } from '../mesh/server-connection.js';
-import { launchSpecOf } from '../mesh/server-pool.js';
+import { createServerConnection } from '../servers/server-connection.js';
+import { launchSpecOf } from '../servers/server-pool.js';
 import { type CliIo, EXIT, parseCommand, printError } from './io.js';
 
 /** Help of `meshwork servers`. */
@@ -49,7 +49,7 @@ export async function serversCommand(argv: string[], io: CliIo): Promise<number>
     const statuses = await Promise.all(
       Object.values(config.servers).map(async (server): Promise<ServerStatus> => {
         let target = server.url ?? [server.command, ...server.args].join(' ');
-        const status: ServerStatus = { name: server.name, kind: server.kind, target, ok: false };
+        const status: ServerStatus = { name: server.name, kind: server.kind ?? 'other', target, ok: false };
         let connection: ReturnType<typeof createServerConnection> | undefined;
         try {
           const spec = launchSpecOf(server, config, config.projectDir);

@@ -1,11 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { type Profile, parseProfile } from '@meshwork/permissions';
+import { isServerKind, type Profile, parseProfile, SERVER_KINDS } from '@meshwork/permissions';
 import { ConfigError, messageOf } from '../errors.js';
 import { loadAgents } from './agents.js';
 import { meshworkFileSchema, serverEntrySchema } from './schema.js';
-import { detectServerKind } from './server-kind.js';
-import type { MeshworkConfig, ModelSettings, ServerConfig } from './types.js';
+import type { MeshworkConfig, ModelSettings, ServerConfig, ToolDeclaration } from './types.js';
 
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
@@ -47,7 +46,42 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** The checks with messages of their own: `kind` (and the nested form it replaced). */
+function checkMeshworkFields(file: string, name: string, value: unknown): void {
+  if (typeof value !== 'object' || value === null) return;
+  const entry = value as Record<string, unknown>;
+  const kinds = SERVER_KINDS.map((kind) => `"${kind}"`).join(', ');
+  if ('meshwork' in entry) {
+    throw new ConfigError(
+      file,
+      `mcpServers.${name}.meshwork`,
+      `the nested "meshwork": {"kind": …} block is no longer read; move the kind to the entry itself, e.g. "kind": "filesystem" (one of ${kinds})`,
+    );
+  }
+  if ('kind' in entry && !isServerKind(entry.kind)) {
+    throw new ConfigError(
+      file,
+      `mcpServers.${name}.kind`,
+      `expected one of ${kinds} (leave it out for a third-party server); got ${JSON.stringify(entry.kind)}`,
+    );
+  }
+}
+
+function toolDeclarations(
+  tools: Record<string, ToolDeclaration> | undefined,
+): Record<string, ToolDeclaration> {
+  const result: Record<string, ToolDeclaration> = {};
+  for (const [tool, declaration] of Object.entries(tools ?? {})) {
+    const copy: ToolDeclaration = {};
+    if (declaration.subject !== undefined) copy.subject = declaration.subject;
+    if (declaration.writes !== undefined) copy.writes = declaration.writes;
+    result[tool] = copy;
+  }
+  return result;
+}
+
 function parseServer(file: string, name: string, value: unknown): ServerConfig {
+  checkMeshworkFields(file, name, value);
   const parsed = serverEntrySchema.safeParse(value);
   if (!parsed.success) {
     const hasCommand = typeof value === 'object' && value !== null && 'command' in value;
@@ -72,20 +106,23 @@ function parseServer(file: string, name: string, value: unknown): ServerConfig {
       args,
       env: entry.env ?? {},
       headers: {},
-      kind: entry.meshwork?.kind ?? detectServerKind(entry.command, args),
+      tools: toolDeclarations(entry.tools),
     };
+    if (entry.kind !== undefined) server.kind = entry.kind;
     if (entry.cwd !== undefined) server.cwd = entry.cwd;
     return server;
   }
-  return {
+  const server: ServerConfig = {
     name,
     transport: 'http',
     url: entry.url,
     args: [],
     env: {},
     headers: entry.headers ?? {},
-    kind: entry.meshwork?.kind ?? 'other',
+    tools: toolDeclarations(entry.tools),
   };
+  if (entry.kind !== undefined) server.kind = entry.kind;
+  return server;
 }
 
 /**

@@ -1,11 +1,35 @@
+import { SERVER_KINDS } from '@meshwork/permissions';
 import { z } from 'zod';
 
-const serverKind = z.enum(['filesystem', 'shell', 'memory']);
+const argumentName = z.string().min(1, 'expected an argument name of the tool');
+const argumentNames = z.array(argumentName).min(1, 'expected at least one argument name');
 
-/** `meshwork` block of a server entry: tells the pool how to turn a profile's sandbox into flags. */
-export const serverMeshworkSchema = z.strictObject({
-  kind: serverKind.optional(),
+/**
+ * `writes` of a declared tool, as in a tool's `_meta["meshwork/writes"]`: `false`, or the arguments
+ * naming the files (`paths`) or memory topics (`topics`) it writes, or `{"roots": true}` when it may
+ * write anywhere under the server's roots.
+ */
+export const toolWritesSchema = z.union([
+  z.literal(false),
+  z.strictObject({ paths: argumentNames }),
+  z.strictObject({ topics: argumentNames }),
+  z.strictObject({ roots: z.literal(true) }),
+]);
+
+/** What a `meshwork.json` entry declares for one tool of a server that declares nothing itself. */
+export const toolDeclarationSchema = z.strictObject({
+  /** The argument permission rules match. */
+  subject: argumentName.optional(),
+  writes: toolWritesSchema.optional(),
 });
+
+/** The meshwork-only fields of a server entry (other MCP clients ignore them). */
+const meshworkFields = {
+  /** The meshwork server this entry launches; absent = a third-party server. */
+  kind: z.enum(SERVER_KINDS).optional(),
+  /** Declarations of tools, by tool name; they take precedence over the server's own `_meta`. */
+  tools: z.record(z.string().min(1), toolDeclarationSchema).optional(),
+};
 
 const stringRecord = z.record(z.string(), z.string());
 
@@ -16,7 +40,7 @@ export const stdioServerSchema = z.object({
   args: z.array(z.string()).optional(),
   env: stringRecord.optional(),
   cwd: z.string().optional(),
-  meshwork: serverMeshworkSchema.optional(),
+  ...meshworkFields,
 });
 
 /** A Streamable HTTP server entry, as in `.mcp.json`. */
@@ -24,7 +48,7 @@ export const httpServerSchema = z.object({
   type: z.enum(['http', 'streamable-http', 'sse']).optional(),
   url: z.string().url('expected an http(s) URL'),
   headers: stringRecord.optional(),
-  meshwork: serverMeshworkSchema.optional(),
+  ...meshworkFields,
 });
 
 /** One `mcpServers` entry: stdio (`command`) or HTTP (`url`). */

@@ -1,8 +1,11 @@
-import type { Profile } from '@meshwork/permissions';
+import type { ToolMeta } from '@meshwork/kit';
+import type { Profile, ServerKind } from '@meshwork/permissions';
 import type { ModelPrice } from './schema.js';
 
-/** What a configured server is, as far as sandboxing goes. */
-export type ServerKind = 'filesystem' | 'shell' | 'memory' | 'other';
+export type { ServerKind } from '@meshwork/permissions';
+
+/** What `meshwork.json` declares for a tool: its subject and writes (never a role). */
+export type ToolDeclaration = Pick<ToolMeta, 'subject' | 'writes'>;
 
 /** One `mcpServers` entry, resolved. Strings may still hold `${VAR}` references (expanded at spawn). */
 export interface ServerConfig {
@@ -15,7 +18,10 @@ export interface ServerConfig {
   cwd?: string;
   url?: string;
   headers: Record<string, string>;
-  kind: ServerKind;
+  /** The meshwork server this entry launches, as its `"kind"` says; absent = a third-party server. */
+  kind?: ServerKind;
+  /** Tool declarations from the entry's `"tools"`, by tool name; they win over the server's `_meta`. */
+  tools: Record<string, ToolDeclaration>;
 }
 
 /** A JSON Schema (the subset the coordinator validates: type, properties, required, items, enum). */

@@ -1,4 +1,4 @@
-import type { LeaseConflict } from '../mesh/write-leases.js';
+import type { LeaseConflict } from '../gate/write-leases.js';
 import { addUsage, emptyUsage } from '../model/pricing.js';
 import type { AgentReport, RunReport, RunStatus, SummaryLine } from './types.js';
 

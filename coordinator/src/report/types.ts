@@ -1,4 +1,4 @@
-import type { LeaseConflict } from '../mesh/write-leases.js';
+import type { LeaseConflict } from '../gate/write-leases.js';
 import type { TokenUsage } from '../model/pricing.js';
 
 /** How a subagent ended. */

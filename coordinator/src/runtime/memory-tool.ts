@@ -1,5 +1,6 @@
-import { readToolMeta, type ToolRole } from '@meshwork/kit';
-import type { ToolView } from '../mesh/tool-view.js';
+import type { ToolRole } from '@meshwork/kit';
+import type { ToolView } from '../gate/tool-view.js';
+import { toolWithRole } from '../servers/tool-with-role.js';
 
 /**
  * The name of the memory server's tool that declares `role` in its `_meta`, when the subagent's
@@ -7,5 +8,5 @@ import type { ToolView } from '../mesh/tool-view.js';
  * play, never by their names.
  */
 export function memoryToolFor(view: ToolView, role: ToolRole): string | undefined {
-  return view.memory?.tools.find((tool) => readToolMeta(tool._meta).role === role)?.name;
+  return view.memory === undefined ? undefined : toolWithRole(view.memory.tools, role)?.name;
 }

@@ -1,6 +1,6 @@
 import type { Profile } from '@meshwork/permissions';
 import type { AgentDefinition, MeshworkConfig } from '../config/types.js';
-import { type AccessPolicy, createAccessPolicy } from '../mesh/access-policy.js';
+import { type AccessPolicy, createAccessPolicy } from '../gate/access-policy.js';
 
 /** Claude Code model aliases in agent files. */
 const MODEL_ALIASES: Record<string, string> = {

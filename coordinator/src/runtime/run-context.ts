@@ -1,9 +1,9 @@
 import type { AskQuestion } from '@meshwork/permissions';
 import type { Logger } from 'pino';
 import type { MeshworkConfig } from '../config/types.js';
-import type { ServerPool } from '../mesh/server-pool.js';
-import type { WriteLeases } from '../mesh/write-leases.js';
+import type { WriteLeases } from '../gate/write-leases.js';
 import type { ModelClient } from '../model/model-client.js';
+import type { ServerPool } from '../servers/server-pool.js';
 import type { RunEvent } from './events.js';
 
 /** What every agent of one run shares. */

@@ -1,6 +1,6 @@
 import type { Tool as ModelTool } from '@anthropic-ai/sdk/resources/messages';
 import type { AgentDefinition } from '../config/types.js';
-import type { ToolView } from '../mesh/tool-view.js';
+import type { ToolView } from '../gate/tool-view.js';
 import { memoryToolFor } from './memory-tool.js';
 import type { LocalTool } from './run-context.js';
 

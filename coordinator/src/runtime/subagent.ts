@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import type { AgentDefinition } from '../config/types.js';
-import { createGate } from '../mesh/gate.js';
-import { buildToolView } from '../mesh/tool-view.js';
+import { createGate } from '../gate/gate.js';
+import { buildToolView } from '../gate/tool-view.js';
 import type { AgentReport } from '../report/types.js';
 import type { BudgetPool } from './budget.js';
 import { memoryToolFor } from './memory-tool.js';

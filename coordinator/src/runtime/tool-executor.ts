@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { Gate } from '../mesh/gate.js';
-import type { BoundTool } from '../mesh/tool-view.js';
+import type { Gate } from '../gate/gate.js';
+import type { BoundTool } from '../gate/tool-view.js';
 import type { DeniedCall, FileTouched } from '../report/types.js';
 import type { LocalTool, RunContext } from './run-context.js';
 import { safeName } from './transcript.js';
@@ -142,9 +142,11 @@ export function createToolExecutor(options: ToolExecutorOptions) {
           tool: tool.tool,
         });
       }
-      if (tool.serverKind === 'memory' && /write_topic|delete_topic/.test(tool.tool)) {
-        const slug = input[tool.subjectArg ?? 'slug'];
-        if (typeof slug === 'string') record.memoryTopics.add(slug);
+      if (tool.writes !== false && 'topics' in tool.writes) {
+        for (const argument of tool.writes.topics) {
+          const topic = input[argument];
+          if (typeof topic === 'string') record.memoryTopics.add(topic);
+        }
       }
     }
     run.emit({

@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { messageOf } from '../errors.js';
-import type { ServerConnection } from '../mesh/server-connection.js';
+import type { ServerConnection } from '../servers/server-connection.js';
 
 /** One transcript entry. */
 export interface TranscriptEntry {

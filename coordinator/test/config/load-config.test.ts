@@ -38,10 +38,16 @@ describe('loadConfig', () => {
     await write(
       {
         mcpServers: {
-          files: { command: 'meshwork-fs', args: ['.'] },
-          sh: { command: 'node', args: ['servers/shell/dist/cli.js'] },
-          other: { url: 'http://127.0.0.1:9/mcp', headers: { authorization: 'Bearer x' } },
-          mem: { command: 'custom', meshwork: { kind: 'memory' } },
+          files: { command: 'meshwork-fs', args: ['.'], kind: 'filesystem' },
+          sh: { command: 'node', args: ['servers/shell/dist/cli.js'], kind: 'shell' },
+          other: {
+            url: 'http://127.0.0.1:9/mcp',
+            headers: { authorization: 'Bearer x' },
+            tools: { lookup: { subject: 'path', writes: false } },
+          },
+          mem: { command: 'custom', kind: 'memory' },
+          // A meshwork bin without a kind is a third-party server: nothing is guessed.
+          undeclared: { command: 'meshwork-fs', args: ['.'] },
         },
         profiles: { read: { allow: ['files:read_*'] } },
         model: { name: 'claude-haiku-4-5', maxTokens: 1000 },
@@ -60,7 +66,9 @@ describe('loadConfig', () => {
     expect(config.servers.files?.kind).toBe('filesystem');
     expect(config.servers.sh?.kind).toBe('shell');
     expect(config.servers.other?.transport).toBe('http');
-    expect(config.servers.other?.kind).toBe('other');
+    expect(config.servers.other?.kind).toBeUndefined();
+    expect(config.servers.other?.tools).toEqual({ lookup: { subject: 'path', writes: false } });
+    expect(config.servers.undeclared?.kind).toBeUndefined();
     expect(config.memoryServer).toBe('mem');
     expect(config.model).toMatchObject({ name: 'claude-haiku-4-5', maxTokens: 1000 });
     expect(config.budgets).toEqual({ maxTurns: 9 });
@@ -83,6 +91,29 @@ describe('loadConfig', () => {
     expect(error.file).toBe(join(dir.path, 'meshwork.json'));
     expect(error.field).toBe('mcpServers.broken');
     expect(error.message).toMatch(/meshwork\.json: mcpServers\.broken: expected \{"command"/);
+  });
+
+  it('names the kind field and lists the kinds for an unknown kind', async () => {
+    await write({ mcpServers: { fs: { command: 'meshwork-fs', kind: 'files' } } });
+    const error = await failure();
+    expect(error.field).toBe('mcpServers.fs.kind');
+    expect(error.message).toMatch(/expected one of "filesystem", "shell", "memory" .*got "files"/);
+  });
+
+  it('refuses the nested meshwork.kind block with a message that says where the kind goes now', async () => {
+    await write({ mcpServers: { fs: { command: 'meshwork-fs', meshwork: { kind: 'filesystem' } } } });
+    const error = await failure();
+    expect(error.field).toBe('mcpServers.fs.meshwork');
+    expect(error.message).toMatch(/move the kind to the entry itself, e\.g\. "kind": "filesystem"/);
+  });
+
+  it('validates tool declarations of a server entry', async () => {
+    await write({ mcpServers: { ext: { command: 'ext', tools: { put: { writes: { paths: [] } } } } } });
+    expect((await failure()).message).toMatch(/mcpServers\.ext: tools\.put\.writes/);
+    await write({
+      mcpServers: { ext: { command: 'ext', tools: { put: { subject: 'x', role: 'memory/stats' } } } },
+    });
+    expect((await failure()).message).toMatch(/mcpServers\.ext: tools\.put/);
   });
 
   it('reports a bad profile rule with its path', async () => {

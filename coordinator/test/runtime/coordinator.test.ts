@@ -84,7 +84,7 @@ describe('coordinator runs', () => {
     const results = getToolResults(alpha[1]?.body);
     expect(results.map((result) => result.is_error === true)).toEqual([false, true]);
     expect(getToolResultText(results[0] as never)).toContain('echo: hello world');
-    expect(getToolResultText(results[1] as never)).toMatch(/^E_PERMISSION_DENIED: .*echo:echo_text/);
+    expect(getToolResultText(results[1] as never)).toMatch(/^Permission denied: .*echo:echo_text/);
     expect(report.agents.map((agent) => [agent.id, agent.status, agent.profile])).toEqual([
       ['alpha#1', 'succeeded', 'talker'],
       ['beta#1', 'succeeded', 'mute'],
@@ -368,9 +368,7 @@ describe('coordinator runs', () => {
     const requests = requestsOf(active, 'alpha');
     const first = getToolResults(requests[1]?.body)[0];
     expect(first?.is_error).toBe(true);
-    expect(getToolResultText(first as never)).toMatch(
-      /^E_SERVER_DIED: the echo server stopped while running echo_text/,
-    );
+    expect(getToolResultText(first as never)).toMatch(/^The echo server stopped while running echo_text/);
     const second = getToolResults(requests[2]?.body)[1];
     expect(second?.is_error).toBeFalsy();
     expect(getToolResultText(second as never)).toContain('echo: hello again');

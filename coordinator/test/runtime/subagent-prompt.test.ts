@@ -2,8 +2,8 @@ import { toolMeta } from '@meshwork/kit';
 import type { Tool } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 import type { AgentDefinition } from '../../src/config/types.js';
-import type { ServerConnection, ToolCallOutcome } from '../../src/mesh/server-connection.js';
-import type { ToolView } from '../../src/mesh/tool-view.js';
+import type { ServerConnection, ToolCallOutcome } from '../../src/servers/server-connection.js';
+import type { ToolView } from '../../src/gate/tool-view.js';
 import { memoryToolFor } from '../../src/runtime/memory-tool.js';
 import { buildSubagentPrompt, readMemoryIndex } from '../../src/runtime/subagent-prompt.js';
 

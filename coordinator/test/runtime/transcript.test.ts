@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTempDir, type TempDir } from '@meshwork/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ServerConnection, ToolCallOutcome } from '../../src/mesh/server-connection.js';
 import { createTranscriptWriter } from '../../src/runtime/transcript.js';
+import type { ServerConnection, ToolCallOutcome } from '../../src/servers/server-connection.js';
 
 /** Whatever the memory server calls its tool with the `memory/append-transcript` role. */
 const TRANSCRIPT_TOOL = 'keep_transcript_lines';

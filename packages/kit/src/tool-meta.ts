@@ -31,6 +31,9 @@ export type ToolWrites =
  * behalf. They find the tool by its role, never by its name.
  */
 export const TOOL_ROLES = [
+  // Lists the directories the server serves, as `structuredContent.directories` (absolute, the
+  // first one resolving relative paths): the coordinator reads a server's roots from it.
+  'server/list-roots',
   'memory/read-index',
   'memory/append-transcript',
   'memory/stats',

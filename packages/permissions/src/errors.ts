@@ -1,25 +1,15 @@
+import { MeshworkError } from '@meshwork/kit/errors';
+
 /**
- * Base class for every error raised by `@meshwork/permissions`. `code` is a stable string callers
- * branch on (`E_RULE` for a malformed rule, `E_PROFILE` for a malformed profile); `message` is for
- * people and names the offending field and what was expected.
+ * The codes `@meshwork/permissions` raises: `E_RULE` for a malformed rule, `E_PROFILE` for a
+ * malformed profile, `E_LAUNCH_LIMITS` for launch limits that cannot be combined or rendered.
  */
-export class PermissionsError extends Error {
-  /** Stable machine-readable code, for example `E_RULE`. */
-  readonly code: string;
+export const PERMISSIONS_ERROR_CODES = ['E_RULE', 'E_PROFILE', 'E_LAUNCH_LIMITS'] as const;
+/** One of {@link PERMISSIONS_ERROR_CODES}. */
+export type PermissionsErrorCode = (typeof PERMISSIONS_ERROR_CODES)[number];
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
-
-/** True when `value` is a {@link PermissionsError}, including one from another copy of this package. */
-export function isPermissionsError(value: unknown): value is PermissionsError {
-  return (
-    value instanceof PermissionsError ||
-    (value instanceof Error &&
-      value.name === 'PermissionsError' &&
-      typeof (value as { code?: unknown }).code === 'string')
-  );
-}
+/**
+ * The error of `@meshwork/permissions`; `message` is for people and names the offending field and
+ * what was expected.
+ */
+export class PermissionsError extends MeshworkError<PermissionsErrorCode> {}

@@ -1,66 +1,73 @@
-export { askQuestionFor, resolveAsk } from './ask.js';
+export { resolveAsk } from './ask.js';
 export { createPermissionChecker } from './checker.js';
 export {
-  CLAUDE_TOOL_MAP,
   type ClaudeToolMapping,
   type ClaudeToolMappingOptions,
-  claudeToolToRules,
   mapClaudeTools,
-  mcpToolNameToRule,
   splitClaudeToolList,
 } from './claude-tools.js';
 export { type CommandLineSplit, splitCommandLine } from './command-line.js';
 export {
   type CommandMatcher,
-  commandVariants,
   compileCommandPattern,
   compileTextPattern,
-  isOpaqueCommand,
-  normalizeCommandText,
 } from './command-match.js';
-export { isPermissionsError, PermissionsError } from './errors.js';
+export { PERMISSIONS_ERROR_CODES, PermissionsError, type PermissionsErrorCode } from './errors.js';
+export {
+  applyFilesystemLimits,
+  applyShellLimits,
+  FILESYSTEM_LIMIT_OPTIONS,
+  FILESYSTEM_LIMIT_USAGE,
+  type FilesystemLaunch,
+  LAUNCH_LIMIT_FLAGS,
+  type LaunchLimitValues,
+  renderLaunchFlags,
+  SHELL_LIMIT_OPTIONS,
+  SHELL_LIMIT_USAGE,
+  type ShellLaunch,
+  unreachableReason,
+} from './launch-flags.js';
+export {
+  coversCommandPattern,
+  type DeriveLaunchLimitsOptions,
+  deriveLaunchLimits,
+  intersectCommandPatterns,
+  intersectLaunchLimits,
+  intersectRoots,
+} from './launch-limits.js';
 export {
   compilePathPattern,
-  normalizePathPattern,
   type PathMatcher,
   type PathSubject,
-  readPathSubject,
 } from './path-match.js';
-export { normalizePathText } from './path-utils.js';
 export {
-  filesystemSandboxSchema,
-  limitsSchema,
   type Profile,
   type ProfileLimits,
   parseProfile,
   profileSchema,
-  shellSandboxSchema,
 } from './profile.js';
 export { compileNameGlob, formatRule, isValidRule, parseRule } from './rule.js';
 export {
-  coversCommandPattern,
-  type DeriveSandboxOptions,
-  deriveSandbox,
-  FILESYSTEM_WRITE_TOOLS,
-  inferSandboxKind,
-  intersectCommandPatterns,
-  intersectRoots,
-  intersectSandbox,
-  SHELL_RUN_TOOLS,
-} from './sandbox.js';
+  detectServerKind,
+  isServerKind,
+  SERVER_KIND_CONTRACTS,
+  SERVER_KINDS,
+  type ServerKind,
+  type ServerKindContract,
+} from './server-kinds.js';
 export { inferSubjectKind } from './subject-kind.js';
 export type {
   AskQuestion,
   Decision,
   Effect,
-  FilesystemSandbox,
-  NoSandbox,
+  FilesystemLaunchLimits,
+  LaunchLimits,
+  NoLaunchLimits,
   PermissionChecker,
   PermissionCheckerOptions,
   ResolveAskOptions,
   Rule,
-  Sandbox,
-  ShellSandbox,
+  ShellLaunchLimits,
   SubjectKind,
   ToolCall,
 } from './types.js';

@@ -30,15 +30,15 @@ export const limitsSchema = z.strictObject({
   maxCostUsd: z.number().nonnegative().optional(),
 });
 
-/** `sandbox.filesystem`: narrows the filesystem server the profile attaches to. */
-export const filesystemSandboxSchema = z.strictObject({
+/** `launch.filesystem`: narrows the launch of the filesystem server the profile attaches to. */
+export const filesystemLaunchSchema = z.strictObject({
   roots: z.array(z.string().min(1)).optional(),
   readOnly: z.boolean().optional(),
   deny: z.array(z.string().min(1)).optional(),
 });
 
-/** `sandbox.shell`: narrows the shell server the profile attaches to. */
-export const shellSandboxSchema = z.strictObject({
+/** `launch.shell`: narrows the launch of the shell server the profile attaches to. */
+export const shellLaunchSchema = z.strictObject({
   roots: z.array(z.string().min(1)).optional(),
   allow: z.array(z.string().min(1)).optional(),
   deny: z.array(z.string().min(1)).optional(),
@@ -51,7 +51,7 @@ export const shellSandboxSchema = z.strictObject({
  *   allow/ask rule names.
  * - `allow` / `ask` / `deny`: rules `server:tool` or `server:tool(pattern)`; checked deny, then ask,
  *   then allow; anything unmatched is denied.
- * - `sandbox`: launch-time narrowing for the filesystem and shell servers (see `deriveSandbox`).
+ * - `launch`: launch-time narrowing of the filesystem and shell servers (see `deriveLaunchLimits`).
  * - `limits`: per-run budgets.
  */
 export const profileSchema = z.strictObject({
@@ -60,10 +60,10 @@ export const profileSchema = z.strictObject({
   allow: z.array(ruleString).optional(),
   ask: z.array(ruleString).optional(),
   deny: z.array(ruleString).optional(),
-  sandbox: z
+  launch: z
     .strictObject({
-      filesystem: filesystemSandboxSchema.optional(),
-      shell: shellSandboxSchema.optional(),
+      filesystem: filesystemLaunchSchema.optional(),
+      shell: shellLaunchSchema.optional(),
     })
     .optional(),
   limits: limitsSchema.optional(),
@@ -74,7 +74,7 @@ export type Profile = z.infer<typeof profileSchema>;
 /** Per-run limits of a profile. */
 export type ProfileLimits = z.infer<typeof limitsSchema>;
 
-/** Renders a zod issue path as `allow[2]` / `sandbox.shell.deny[0]`. */
+/** Renders a zod issue path as `allow[2]` / `launch.shell.deny[0]`. */
 function formatPath(path: readonly PropertyKey[]): string {
   let text = '';
   for (const key of path) {
@@ -95,7 +95,13 @@ export function parseProfile(value: unknown, where = 'profile'): Profile {
   const problems = result.error.issues.map((issue) => {
     const path = [...issue.path];
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => `${formatPath([...path, key])}: unknown field`).join('; ');
+      return issue.keys
+        .map((key) =>
+          path.length === 0 && key === 'sandbox'
+            ? 'sandbox: renamed to "launch" (same shape: {"filesystem": {...}, "shell": {...}}); move it there'
+            : `${formatPath([...path, key])}: unknown field`,
+        )
+        .join('; ');
     }
     return `${formatPath(path)}: ${issue.message}`;
   });

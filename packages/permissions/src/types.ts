@@ -102,8 +102,8 @@ export interface ResolveAskOptions {
   prompt?: (question: AskQuestion) => Promise<boolean>;
 }
 
-/** Launch sandbox for a filesystem server. */
-export interface FilesystemSandbox {
+/** Launch limits of a filesystem server: what a profile lets it reach. */
+export interface FilesystemLaunchLimits {
   kind: 'filesystem';
   /** Allowed roots; absent = whatever the server was started with. An empty list allows nothing. */
   roots?: string[];
@@ -112,8 +112,8 @@ export interface FilesystemSandbox {
   deny: string[];
 }
 
-/** Launch sandbox for a shell server. */
-export interface ShellSandbox {
+/** Launch limits of a shell server: what a profile lets it run. */
+export interface ShellLaunchLimits {
   kind: 'shell';
   /** Directories commands may run in; absent = whatever the server was started with. */
   roots?: string[];
@@ -123,10 +123,13 @@ export interface ShellSandbox {
   deny: string[];
 }
 
-/** Launch sandbox for a server with no sandbox knobs (memory, third-party servers). */
-export interface NoSandbox {
+/** Launch limits of a server with no launch knobs (memory, third-party servers). */
+export interface NoLaunchLimits {
   kind: 'none';
 }
 
-/** A server's launch sandbox. */
-export type Sandbox = FilesystemSandbox | ShellSandbox | NoSandbox;
+/**
+ * How a profile narrows the launch of one server (roots, read-only, deny and allow lists). Not to
+ * be confused with the OS sandbox a server may run in.
+ */
+export type LaunchLimits = FilesystemLaunchLimits | ShellLaunchLimits | NoLaunchLimits;

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { askQuestionFor, createPermissionChecker, type Decision, resolveAsk } from '../src/index.js';
+import { askQuestionFor } from '../src/ask.js';
+import { createPermissionChecker, type Decision, resolveAsk } from '../src/index.js';
 
 const checker = createPermissionChecker({
   allow: ['fs:read_*'],

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  claudeToolToRules,
-  createPermissionChecker,
-  isValidRule,
-  mapClaudeTools,
-  mcpToolNameToRule,
-  splitClaudeToolList,
-} from '../src/index.js';
+import { claudeToolToRules, mcpToolNameToRule } from '../src/claude-tools.js';
+import { createPermissionChecker, isValidRule, mapClaudeTools, splitClaudeToolList } from '../src/index.js';
 
 describe('mcpToolNameToRule', () => {
   it.each([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { commandVariants, compileCommandPattern, compileTextPattern, isOpaqueCommand } from '../src/index.js';
+import { commandVariants, isOpaqueCommand } from '../src/command-match.js';
+import { compileCommandPattern, compileTextPattern } from '../src/index.js';
 
 // [pattern, command, allows, denies]
 const commands: [string, string, boolean, boolean][] = [

@@ -1,23 +1,20 @@
+import { isMeshworkError, MeshworkError } from '@meshwork/kit/errors';
 import { describe, expect, it } from 'vitest';
-import { isPermissionsError, PermissionsError } from '../src/index.js';
-
-class SubError extends PermissionsError {}
+import { PERMISSIONS_ERROR_CODES, PermissionsError } from '../src/index.js';
 
 describe('PermissionsError', () => {
-  it('carries code, cause and the subclass name', () => {
+  it('derives from the kit base with a typed code, a cause and its own name', () => {
     const cause = new Error('root');
-    const error = new SubError('E_X', 'message', { cause });
-    expect(error.name).toBe('SubError');
-    expect(error.code).toBe('E_X');
+    const error = new PermissionsError('E_RULE', 'message', { cause });
+    expect(error).toBeInstanceOf(MeshworkError);
+    expect(error.name).toBe('PermissionsError');
+    expect(error.code).toBe('E_RULE');
     expect(error.cause).toBe(cause);
-    expect(error).toBeInstanceOf(Error);
-    expect(new PermissionsError('E_Y', 'm').name).toBe('PermissionsError');
+    expect(isMeshworkError(error, 'E_RULE')).toBe(true);
+    expect(isMeshworkError(error, 'E_PROFILE')).toBe(false);
   });
 
-  it('recognises copies from another module instance', () => {
-    const foreign = Object.assign(new Error('x'), { name: 'PermissionsError', code: 'E_RULE' });
-    expect(isPermissionsError(foreign)).toBe(true);
-    expect(isPermissionsError(new Error('x'))).toBe(false);
-    expect(isPermissionsError('PermissionsError')).toBe(false);
+  it('lists every code the package raises', () => {
+    expect([...PERMISSIONS_ERROR_CODES].sort()).toEqual(['E_LAUNCH_LIMITS', 'E_PROFILE', 'E_RULE']);
   });
 });

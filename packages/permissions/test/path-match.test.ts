@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compilePathPattern, normalizePathPattern, readPathSubject } from '../src/index.js';
+import { compilePathPattern } from '../src/index.js';
+import { normalizePathPattern, readPathSubject } from '../src/path-match.js';
 
 describe('normalizePathPattern', () => {
   it.each([

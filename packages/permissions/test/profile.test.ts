@@ -1,5 +1,6 @@
+import { isMeshworkError } from '@meshwork/kit/errors';
 import { describe, expect, it } from 'vitest';
-import { isPermissionsError, PermissionsError, parseProfile, profileSchema } from '../src/index.js';
+import { PermissionsError, parseProfile, profileSchema } from '../src/index.js';
 
 describe('parseProfile', () => {
   it.each([
@@ -16,7 +17,7 @@ describe('parseProfile', () => {
     [
       {
         allow: ['fs:*', 'shell:run_command(npm test *)'],
-        sandbox: {
+        launch: {
           filesystem: { roots: ['/w/p'], readOnly: true, deny: ['.env'] },
           shell: { roots: ['/w/p'], allow: ['npm *'], deny: ['rm *'] },
         },
@@ -38,11 +39,11 @@ describe('parseProfile', () => {
     [{ servers: ['my server'] }, /servers\[0\]: expected a server name/],
     [{ servers: 'fs' }, /servers: .*expected array/],
     [{ bogus: true }, /bogus: unknown field/],
-    [{ sandbox: { network: {} } }, /sandbox\.network: unknown field/],
-    [{ sandbox: { filesystem: { readOnly: 'yes' } } }, /sandbox\.filesystem\.readOnly: .*expected boolean/],
-    [{ sandbox: { filesystem: { roots: [''] } } }, /sandbox\.filesystem\.roots\[0\]: /],
-    [{ sandbox: { shell: { allow: 3 } } }, /sandbox\.shell\.allow: .*expected array/],
-    [{ sandbox: { shell: { deny: ['rm *', 5] } } }, /sandbox\.shell\.deny\[1\]: .*expected string/],
+    [{ launch: { network: {} } }, /launch\.network: unknown field/],
+    [{ launch: { filesystem: { readOnly: 'yes' } } }, /launch\.filesystem\.readOnly: .*expected boolean/],
+    [{ launch: { filesystem: { roots: [''] } } }, /launch\.filesystem\.roots\[0\]: /],
+    [{ launch: { shell: { allow: 3 } } }, /launch\.shell\.allow: .*expected array/],
+    [{ launch: { shell: { deny: ['rm *', 5] } } }, /launch\.shell\.deny\[1\]: .*expected string/],
     [{ limits: { maxTurns: 0 } }, /limits\.maxTurns: /],
     [{ limits: { maxTurns: 1.5 } }, /limits\.maxTurns: .*int/i],
     [{ limits: { maxCostUsd: -1 } }, /limits\.maxCostUsd: /],
@@ -57,7 +58,7 @@ describe('parseProfile', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(PermissionsError);
-    expect(isPermissionsError(caught)).toBe(true);
+    expect(isMeshworkError(caught, 'E_PROFILE')).toBe(true);
     const error = caught as PermissionsError;
     expect(error.code).toBe('E_PROFILE');
     expect(error.message.startsWith('meshwork.json profiles.dev: ')).toBe(true);

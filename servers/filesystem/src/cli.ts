@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   createLogger,
@@ -8,6 +10,11 @@ import {
   SERVE_CLI_OPTIONS,
   SERVE_CLI_USAGE,
 } from '@meshwork/kit';
+import {
+  applyFilesystemLimits,
+  FILESYSTEM_LIMIT_OPTIONS,
+  FILESYSTEM_LIMIT_USAGE,
+} from '@meshwork/permissions';
 import { createDenyMatcher } from './confinement/deny.js';
 import { DEFAULT_MAX_READ_BYTES, PathConfinement } from './confinement/path-confinement.js';
 import { resolveOperatorRoots } from './confinement/roots.js';
@@ -24,6 +31,8 @@ PathConfinement:
                           root, or absolute when it starts with /
   --max-read-bytes <n>    largest file read whole (default ${DEFAULT_MAX_READ_BYTES})
 
+${FILESYSTEM_LIMIT_USAGE}
+
 ${SERVE_CLI_USAGE}`;
 
 async function main(): Promise<number> {
@@ -33,6 +42,7 @@ async function main(): Promise<number> {
       'read-only': { type: 'boolean' },
       deny: { type: 'string', multiple: true },
       'max-read-bytes': { type: 'string' },
+      ...FILESYSTEM_LIMIT_OPTIONS,
     },
     allowPositionals: true,
   });
@@ -54,14 +64,17 @@ async function main(): Promise<number> {
   if (!Number.isInteger(maxReadBytes) || maxReadBytes < 1) {
     throw new Error(`--max-read-bytes takes a positive whole number; got ${values['max-read-bytes']}.`);
   }
-  const { roots, warnings } = await resolveOperatorRoots(positionals);
+  // The configured launch, narrowed by the launch limits a coordinator appended (never widened).
+  const absoluteRoot = (root: string): string =>
+    root === '~' || root.startsWith('~/') ? join(homedir(), root.slice(1)) : resolve(root);
+  const launch = applyFilesystemLimits(
+    { roots: positionals.map(absoluteRoot), readOnly: values['read-only'] === true, deny: values.deny ?? [] },
+    values,
+  );
+  const { roots, warnings } = await resolveOperatorRoots(launch.roots);
   for (const warning of warnings) logger.warn(warning);
-  const confinement = new PathConfinement({
-    roots,
-    deny: createDenyMatcher(values.deny ?? []),
-    maxReadBytes,
-  });
-  const readOnly = values['read-only'] === true;
+  const confinement = new PathConfinement({ roots, deny: createDenyMatcher(launch.deny), maxReadBytes });
+  const readOnly = launch.readOnly;
   const running = await runServer({
     settings,
     logger,

@@ -66,9 +66,9 @@ describe('serving', () => {
       readOnlyHint: false,
       destructiveHint: true,
     });
-    expect(byName.get('read_text_file')?._meta).toEqual({ 'meshwork/subject': 'path' });
-    expect(byName.get('read_multiple_files')?._meta).toEqual({ 'meshwork/subject': 'paths' });
-    expect(byName.get('move_file')?._meta).toEqual({ 'meshwork/subject': 'source' });
+    expect(byName.get('read_text_file')?._meta).toMatchObject({ 'meshwork/subject': 'path' });
+    expect(byName.get('read_multiple_files')?._meta).toMatchObject({ 'meshwork/subject': 'paths' });
+    expect(byName.get('move_file')?._meta).toMatchObject({ 'meshwork/subject': 'source' });
     expect(Object.keys(byName.get('write_file')?.inputSchema.properties ?? {})).toEqual([
       'path',
       'content',

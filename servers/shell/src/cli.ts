@@ -10,6 +10,7 @@ import {
   SERVE_CLI_OPTIONS,
   SERVE_CLI_USAGE,
 } from '@meshwork/kit';
+import { applyShellLimits, SHELL_LIMIT_OPTIONS, SHELL_LIMIT_USAGE } from '@meshwork/permissions';
 import { ShellError } from './errors.js';
 import { scrubEnvironment } from './policy/environment.js';
 import { createPolicy } from './policy/policy.js';
@@ -43,6 +44,8 @@ Limits:
   --kill-grace-ms <n>     time between SIGTERM and SIGKILL (default 2000)
   --output-dir <dir>      where full outputs are saved (default: a temp directory, removed on exit)
 
+${SHELL_LIMIT_USAGE}
+
 ${SERVE_CLI_USAGE}`;
 
 const OPTIONS = {
@@ -60,6 +63,7 @@ const OPTIONS = {
   'max-processes': { type: 'string' },
   'kill-grace-ms': { type: 'string' },
   'output-dir': { type: 'string' },
+  ...SHELL_LIMIT_OPTIONS,
 } as const;
 
 interface PolicyFile {
@@ -124,17 +128,28 @@ async function main(): Promise<number> {
   const logger = createLogger({ name: 'meshwork-shell', level: settings.logLevel });
   const file = values.policy ? readPolicyFile(values.policy) : {};
   const rootInputs = [...(file.roots ?? []), ...(values.root ?? [])];
-  const roots = (rootInputs.length > 0 ? rootInputs : [process.cwd()]).map((root) => {
+  const realRoot = (root: string): string => {
     try {
       return realpathSync(resolve(root));
     } catch {
       throw new ShellError('E_USAGE', `--root ${root} does not exist.`);
     }
-  });
+  };
+  // The configured launch (flags and --policy file), narrowed by the launch limits a coordinator
+  // appended (never widened).
+  const launch = applyShellLimits(
+    {
+      roots: (rootInputs.length > 0 ? rootInputs : [process.cwd()]).map(realRoot),
+      allow: [...(file.allow ?? []), ...(values.allow ?? [])],
+      deny: [...(file.deny ?? []), ...(values.deny ?? [])],
+    },
+    values,
+  );
+  const roots = launch.roots.map(realRoot);
   const environment = scrubEnvironment(process.env, values['pass-env'] ?? []);
   const policy = createPolicy({
-    allow: [...(file.allow ?? []), ...(values.allow ?? [])],
-    deny: [...(file.deny ?? []), ...(values.deny ?? [])],
+    allow: launch.allow,
+    deny: launch.deny,
     ask: [...(file.ask ?? []), ...(values.ask ?? [])],
     roots,
     home: environment.HOME,

@@ -1,6 +1,8 @@
+import { ERROR_CODE_META_KEY } from '@meshwork/kit';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { Logger } from 'pino';
+import { isCoordinatorErrorCode } from '../../errors.js';
 import { DaemonError } from '../errors.js';
 import type { MemoryServerSpec } from './memory-server-spec.js';
 
@@ -85,7 +87,11 @@ export async function openMemoryClient(spec: MemoryServerSpec, logger?: Logger):
       if (result.isError) {
         const text = textOf(result.content);
         const match = /^(E_[A-Z0-9_]+): ([\s\S]*)$/.exec(text);
-        throw new DaemonError(match?.[1] ?? 'E_MEMORY_TOOL', `${name}: ${match?.[2] ?? text}`);
+        const code = (result._meta as Record<string, unknown> | undefined)?.[ERROR_CODE_META_KEY];
+        throw new DaemonError(
+          isCoordinatorErrorCode(code) ? code : 'E_MEMORY_TOOL',
+          `${name}: ${match?.[2] ?? text}`,
+        );
       }
       return (result.structuredContent ?? {}) as T;
     },

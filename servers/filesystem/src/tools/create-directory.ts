@@ -1,5 +1,5 @@
 import { lstatSync, mkdirSync } from 'node:fs';
-import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
+import { defineTool, type ToolDefinition, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { relativeTo } from '../confinement/lexical.js';
 import { type PinnedDirectory, pinChild, pinDirectory } from '../confinement/pinned-directory.js';
@@ -32,7 +32,7 @@ export function createCreateDirectoryTool(context: FsToolContext): ToolDefinitio
         idempotentHint: true,
         openWorldHint: false,
       },
-      meta: { [SUBJECT_META_KEY]: 'path' },
+      meta: toolMeta({ subject: 'path', writes: { paths: ['path'] } }),
       async handler(input) {
         const confinement = await context.confinement();
         const resolved = await confinement.resolve(input.path);

@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
+import { defineTool, type ToolDefinition, toolMeta } from '@meshwork/kit';
 import picomatch from 'picomatch';
 import { z } from 'zod';
 import type { ResolvedPath } from '../confinement/path-confinement.js';
@@ -67,7 +67,7 @@ export function createDirectoryTreeTool(context: FsToolContext): ToolDefinition 
       inputSchema,
       outputSchema,
       annotations: READ_ONLY_HINTS,
-      meta: { [SUBJECT_META_KEY]: 'path' },
+      meta: toolMeta({ subject: 'path', writes: false }),
       async handler(input, toolContext) {
         const confinement = await context.confinement();
         const top = await confinement.resolve(input.path);

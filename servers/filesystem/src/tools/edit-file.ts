@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
+import { defineTool, type ToolDefinition, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { assertExpectedHash, readExisting, writeEntry } from '../confinement/safe-write.js';
 import { FilesystemError } from '../errors.js';
@@ -47,7 +47,7 @@ export function createEditFileTool(context: FsToolContext): ToolDefinition {
         idempotentHint: false,
         openWorldHint: false,
       },
-      meta: { [SUBJECT_META_KEY]: 'path' },
+      meta: toolMeta({ subject: 'path', writes: { paths: ['path'] } }),
       async handler(input) {
         const confinement = await context.confinement();
         const first = await confinement.resolveEntry(input.path);

@@ -1,5 +1,5 @@
 import { lstat } from 'node:fs/promises';
-import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
+import { defineTool, type ToolDefinition, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { openForRead, readWhole } from '../confinement/safe-open.js';
 import { FilesystemError } from '../errors.js';
@@ -40,7 +40,7 @@ export function createGetFileInfoTool(context: FsToolContext): ToolDefinition {
       inputSchema,
       outputSchema,
       annotations: READ_ONLY_HINTS,
-      meta: { [SUBJECT_META_KEY]: 'path' },
+      meta: toolMeta({ subject: 'path', writes: false }),
       async handler(input) {
         const confinement = await context.confinement();
         const resolved = await confinement.resolve(input.path);

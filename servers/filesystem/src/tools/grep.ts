@@ -1,5 +1,5 @@
 import { lstat } from 'node:fs/promises';
-import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
+import { defineTool, type ToolDefinition, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { FilesystemError } from '../errors.js';
 import { type GrepPosition, runGrep } from '../grep/grep.js';
@@ -84,7 +84,7 @@ export function createGrepTool(context: FsToolContext): ToolDefinition {
       inputSchema,
       outputSchema,
       annotations: READ_ONLY_HINTS,
-      meta: { [SUBJECT_META_KEY]: 'path' },
+      meta: toolMeta({ subject: 'path', writes: false }),
       async handler(input, toolContext) {
         const confinement = await context.confinement();
         const target = await confinement.resolve(input.path ?? confinement.rootPaths[0]!);

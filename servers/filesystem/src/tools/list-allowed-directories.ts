@@ -1,4 +1,4 @@
-import { defineTool, type ToolDefinition } from '@meshwork/kit';
+import { defineTool, type ToolDefinition, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { type FsToolContext, READ_ONLY_HINTS } from './context.js';
 
@@ -20,6 +20,7 @@ export function createListAllowedDirectoriesTool(context: FsToolContext): ToolDe
     inputSchema: z.object({}),
     outputSchema,
     annotations: READ_ONLY_HINTS,
+    meta: toolMeta({ writes: false, role: 'server/list-roots' }),
     async handler() {
       const confinement = await context.confinement();
       const directories = confinement.rootPaths;

@@ -1,5 +1,5 @@
 import { lstat } from 'node:fs/promises';
-import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
+import { defineTool, type ToolDefinition, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../text/cursor.js';
 import { formatSize } from '../text/format-size.js';
@@ -39,7 +39,7 @@ export function createListDirectoryWithSizesTool(context: FsToolContext): ToolDe
       inputSchema,
       outputSchema,
       annotations: READ_ONLY_HINTS,
-      meta: { [SUBJECT_META_KEY]: 'path' },
+      meta: toolMeta({ subject: 'path', writes: false }),
       async handler(input) {
         const confinement = await context.confinement();
         const directory = await confinement.resolve(input.path);

@@ -1,5 +1,5 @@
 import { type Dirent, readdirSync } from 'node:fs';
-import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
+import { defineTool, type ToolDefinition, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { relativeTo } from '../confinement/lexical.js';
 import type { PathConfinement, ResolvedPath } from '../confinement/path-confinement.js';
@@ -58,7 +58,7 @@ export function createListDirectoryTool(context: FsToolContext): ToolDefinition 
       inputSchema,
       outputSchema,
       annotations: READ_ONLY_HINTS,
-      meta: { [SUBJECT_META_KEY]: 'path' },
+      meta: toolMeta({ subject: 'path', writes: false }),
       async handler(input) {
         const confinement = await context.confinement();
         const directory = await confinement.resolve(input.path);

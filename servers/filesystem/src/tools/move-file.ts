@@ -1,6 +1,6 @@
 import { lstat, rename } from 'node:fs/promises';
 import * as path from 'node:path';
-import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
+import { defineTool, type ToolDefinition, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { pinDirectory } from '../confinement/pinned-directory.js';
 import { FilesystemError, isSystemError } from '../errors.js';
@@ -32,7 +32,7 @@ export function createMoveFileTool(context: FsToolContext): ToolDefinition {
         idempotentHint: false,
         openWorldHint: false,
       },
-      meta: { [SUBJECT_META_KEY]: 'source' },
+      meta: toolMeta({ subject: 'source', writes: { paths: ['source', 'destination'] } }),
       async handler(input) {
         const confinement = await context.confinement();
         const source = await confinement.resolveEntry(input.source);

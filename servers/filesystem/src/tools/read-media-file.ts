@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
+import { defineTool, type ToolDefinition, toolMeta } from '@meshwork/kit';
 import type { ContentBlock } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { openForRead, readWhole } from '../confinement/safe-open.js';
@@ -57,7 +57,7 @@ export function createReadMediaFileTool(context: FsToolContext): ToolDefinition 
       inputSchema,
       outputSchema,
       annotations: READ_ONLY_HINTS,
-      meta: { [SUBJECT_META_KEY]: 'path' },
+      meta: toolMeta({ subject: 'path', writes: false }),
       async handler(input) {
         const confinement = await context.confinement();
         const resolved = await confinement.resolve(input.path);

@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
+import { defineTool, type ToolDefinition, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { openForRead, readWhole } from '../confinement/safe-open.js';
 import { explainSystemError } from '../errors.js';
@@ -49,7 +49,7 @@ export function createReadMultipleFilesTool(context: FsToolContext): ToolDefinit
     inputSchema,
     outputSchema,
     annotations: READ_ONLY_HINTS,
-    meta: { [SUBJECT_META_KEY]: 'paths' },
+    meta: toolMeta({ subject: 'paths', writes: false }),
     async handler(input) {
       const confinement = await context.confinement();
       const cap = context.limits.maxReadBytes;

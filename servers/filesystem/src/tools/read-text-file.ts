@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
+import { defineTool, type ToolDefinition, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { openForRead, readWhole } from '../confinement/safe-open.js';
 import { FilesystemError } from '../errors.js';
@@ -71,7 +71,7 @@ export function createReadTextFileTool(
       inputSchema,
       outputSchema,
       annotations: READ_ONLY_HINTS,
-      meta: { [SUBJECT_META_KEY]: 'path' },
+      meta: toolMeta({ subject: 'path', writes: false }),
       async handler(input): Promise<Output> {
         // The reference treats 0 (and absence) as "not given"; keep that.
         const head = input.head || undefined;

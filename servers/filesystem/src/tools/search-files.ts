@@ -1,5 +1,5 @@
 import { realpath } from 'node:fs/promises';
-import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
+import { defineTool, type ToolDefinition, toolMeta } from '@meshwork/kit';
 import picomatch from 'picomatch';
 import { z } from 'zod';
 import type { PathConfinement } from '../confinement/path-confinement.js';
@@ -57,7 +57,7 @@ export function createSearchFilesTool(context: FsToolContext): ToolDefinition {
       inputSchema,
       outputSchema,
       annotations: READ_ONLY_HINTS,
-      meta: { [SUBJECT_META_KEY]: 'path' },
+      meta: toolMeta({ subject: 'path', writes: false }),
       async handler(input, toolContext) {
         const confinement = await context.confinement();
         const start = await confinement.resolve(input.path);

@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY, type ToolDefinition } from '@meshwork/kit';
+import { defineTool, type ToolDefinition, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import {
   assertExpectedHash,
@@ -47,7 +47,7 @@ export function createWriteFileTool(context: FsToolContext): ToolDefinition {
       inputSchema,
       outputSchema,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-      meta: { [SUBJECT_META_KEY]: 'path' },
+      meta: toolMeta({ subject: 'path', writes: { paths: ['path'] } }),
       async handler(input) {
         const confinement = await context.confinement();
         const entry = await confinement.resolveEntry(input.path);

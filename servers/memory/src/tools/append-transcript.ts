@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
+import { defineTool, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { sessionSchema, type ToolDependencies } from './shared.js';
 
@@ -31,7 +31,7 @@ export function createAppendTranscriptTool({ store }: ToolDependencies) {
       max_append_bytes: z.number().int(),
     }),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-    meta: { [SUBJECT_META_KEY]: 'session' },
+    meta: toolMeta({ subject: 'session', writes: { roots: true }, role: 'memory/append-transcript' }),
     handler: async (input) => store.appendTranscript(input.session, input.entries),
     toText: (output) =>
       `Appended ${output.appended} entries (${output.bytes} bytes) to ${output.session}; transcript is now ${output.size} bytes.`,

@@ -1,4 +1,4 @@
-import { defineTool } from '@meshwork/kit';
+import { defineTool, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import type { ToolDependencies } from './shared.js';
 
@@ -31,6 +31,7 @@ export function createBeginDreamTool({ store }: ToolDependencies) {
       next: z.string(),
     }),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    meta: toolMeta({ writes: { roots: true }, role: 'memory/begin-dream' }),
     handler: async () => store.beginDream(),
   });
 }

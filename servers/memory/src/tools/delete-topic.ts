@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
+import { defineTool, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { indexReportSchema, slugSchema, type ToolDependencies } from './shared.js';
 
@@ -17,7 +17,7 @@ export function createDeleteTopicTool({ store }: ToolDependencies) {
       index: indexReportSchema,
     }),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
-    meta: { [SUBJECT_META_KEY]: 'slug' },
+    meta: toolMeta({ subject: 'slug', writes: { topics: ['slug'] } }),
     handler: async (input) => store.deleteTopic(input.slug),
     toText: (output) =>
       `Deleted topics/${output.slug}.md (was version ${output.version}) and its index line.`,

@@ -1,4 +1,4 @@
-import { defineTool } from '@meshwork/kit';
+import { defineTool, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import type { ToolDependencies } from './shared.js';
 
@@ -23,6 +23,7 @@ export function createEndDreamTool({ store }: ToolDependencies) {
       last_dream_at: z.string().nullable(),
     }),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    meta: toolMeta({ writes: { roots: true }, role: 'memory/end-dream' }),
     handler: async (input) => store.endDream(input.token, input.summary, input.outcome ?? 'completed'),
   });
 }

@@ -1,4 +1,4 @@
-import { defineTool } from '@meshwork/kit';
+import { defineTool, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { READ_ONLY, type ToolDependencies } from './shared.js';
 
@@ -28,6 +28,7 @@ export function createListSessionsTool({ store }: ToolDependencies) {
       has_more: z.boolean(),
     }),
     annotations: READ_ONLY,
+    meta: toolMeta({ writes: false, role: 'memory/list-sessions' }),
     handler: async (input) => store.listSessions(input.since, input.limit ?? 50),
     toText: (output) =>
       output.sessions.length === 0

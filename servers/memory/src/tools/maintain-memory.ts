@@ -1,4 +1,4 @@
-import { defineTool } from '@meshwork/kit';
+import { defineTool, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import type { ToolDependencies } from './shared.js';
 
@@ -25,6 +25,7 @@ export function createMaintainMemoryTool({ store }: ToolDependencies) {
       }),
     }),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    meta: toolMeta({ writes: { roots: true }, role: 'memory/maintain' }),
     handler: async (input) => store.maintain(input.dry_run),
     toText: (output) =>
       [

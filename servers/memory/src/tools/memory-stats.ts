@@ -1,4 +1,4 @@
-import { defineTool } from '@meshwork/kit';
+import { defineTool, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { indexReportSchema, READ_ONLY, type ToolDependencies } from './shared.js';
 
@@ -34,6 +34,7 @@ export function createMemoryStatsTool({ store }: ToolDependencies) {
       }),
     }),
     annotations: READ_ONLY,
+    meta: toolMeta({ writes: false, role: 'memory/stats' }),
     handler: async () => store.stats(),
   });
 }

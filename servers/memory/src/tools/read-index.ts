@@ -1,4 +1,4 @@
-import { defineTool } from '@meshwork/kit';
+import { defineTool, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { READ_ONLY, type ToolDependencies } from './shared.js';
 
@@ -24,6 +24,7 @@ export function createReadIndexTool({ store }: ToolDependencies) {
       needs_consolidation: z.boolean(),
     }),
     annotations: READ_ONLY,
+    meta: toolMeta({ writes: false, role: 'memory/read-index' }),
     handler: async () => store.readIndex(),
     toText: (output) =>
       `${output.content || '(the index is empty)\n'}\n[index: ${output.shown_lines}/${output.max_lines} lines, ${output.shown_bytes}/${output.max_bytes} bytes${output.truncated ? '; TRUNCATED to the bounds' : ''}${output.needs_consolidation ? `; over bounds (${output.exceeded.join('; ')}): consolidate with maintain_memory or a dream` : ''}]`,

@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
+import { defineTool, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { TOPIC_TYPES } from '../store/topic-file.js';
 import { READ_ONLY, slugSchema, type ToolDependencies } from './shared.js';
@@ -38,7 +38,7 @@ export function createReadTopicTool({ store }: ToolDependencies) {
       frontmatter_error: z.string().optional(),
     }),
     annotations: READ_ONLY,
-    meta: { [SUBJECT_META_KEY]: 'slug' },
+    meta: toolMeta({ subject: 'slug', writes: false }),
     handler: async (input) => store.readTopic(input.slug, input.offset ?? 0, input.limit ?? 500),
     toText: (output) =>
       `# ${output.title} (${output.type}; version ${output.version}; updated ${output.updated || 'unknown'}; source ${output.source || 'unknown'})\n${output.hook ? `${output.hook}\n` : ''}\n${output.body}${output.has_more ? `\n\n[lines ${output.offset + 1}-${output.offset + output.returned_lines} of ${output.total_lines}; continue with offset ${output.offset + output.returned_lines}]` : ''}`,

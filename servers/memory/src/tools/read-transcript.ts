@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
+import { defineTool, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { READ_ONLY, sessionSchema, type ToolDependencies } from './shared.js';
 
@@ -33,7 +33,7 @@ export function createReadTranscriptTool({ store }: ToolDependencies) {
       note: z.string().optional(),
     }),
     annotations: READ_ONLY,
-    meta: { [SUBJECT_META_KEY]: 'session' },
+    meta: toolMeta({ subject: 'session', writes: false }),
     handler: async (input) => store.readTranscript(input.session, input.from_line, input.to_line),
     toText: (output) =>
       [

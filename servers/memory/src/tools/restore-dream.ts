@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
+import { defineTool, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import type { ToolDependencies } from './shared.js';
 
@@ -16,7 +16,7 @@ export function createRestoreDreamTool({ store }: ToolDependencies) {
       changes: z.array(z.object({ path: z.string(), change: z.enum(['added', 'removed', 'modified']) })),
     }),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-    meta: { [SUBJECT_META_KEY]: 'dream_id' },
+    meta: toolMeta({ subject: 'dream_id', writes: { roots: true }, role: 'memory/restore-dream' }),
     handler: async (input) => store.restoreDream(input.dream_id),
   });
 }

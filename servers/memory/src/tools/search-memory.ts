@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
+import { defineTool, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { READ_ONLY, sessionSchema, type ToolDependencies } from './shared.js';
 
@@ -35,7 +35,7 @@ export function createSearchMemoryTool({ store }: ToolDependencies) {
       indexing_pending_bytes: z.number().int().optional(),
     }),
     annotations: READ_ONLY,
-    meta: { [SUBJECT_META_KEY]: 'query' },
+    meta: toolMeta({ subject: 'query', writes: false }),
     handler: async (input) => store.search(input),
     toText: (output) => {
       if (output.results.length === 0)

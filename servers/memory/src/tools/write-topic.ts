@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
+import { defineTool, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { TOPIC_TYPES } from '../store/topic-file.js';
 import { indexReportSchema, slugSchema, type ToolDependencies } from './shared.js';
@@ -40,7 +40,7 @@ export function createWriteTopicTool({ store }: ToolDependencies) {
       advice: z.string().optional(),
     }),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
-    meta: { [SUBJECT_META_KEY]: 'slug' },
+    meta: toolMeta({ subject: 'slug', writes: { topics: ['slug'] } }),
     handler: async (input) => store.writeTopic(input),
     toText: (output) =>
       `${output.created ? 'Created' : 'Updated'} ${output.path} (version ${output.version}, ${output.bytes} bytes).\nIndex line: ${output.index_line}\nIndex: ${output.index.lines}/${output.index.max_lines} lines, ${output.index.bytes}/${output.index.max_bytes} bytes.${output.advice ? `\n${output.advice}` : ''}`,

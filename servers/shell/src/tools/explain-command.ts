@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
+import { defineTool, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import { explainCommand } from '../policy/policy.js';
 import type { ShellRuntime } from '../runtime.js';
@@ -42,7 +42,7 @@ export function createExplainCommandTool(runtime: ShellRuntime) {
       ),
     }),
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    meta: { [SUBJECT_META_KEY]: 'command' },
+    meta: toolMeta({ subject: 'command', writes: false }),
     async handler(input) {
       const cwd = await resolveCwd(runtime, input.cwd);
       return explainCommand(runtime.policy, input.command, { cwd });

@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
+import { defineTool, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import type { ShellRuntime } from '../runtime.js';
 import { processStatusSchema, toStatusOutput } from './status-schema.js';
@@ -14,7 +14,7 @@ export function createProcessStatusTool(runtime: ShellRuntime) {
     inputSchema: z.object({ id: z.string().optional().describe('A process id from start_process, e.g. p1') }),
     outputSchema: z.object({ processes: z.array(processStatusSchema) }),
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    meta: { [SUBJECT_META_KEY]: 'command' },
+    meta: toolMeta({ writes: false }),
     async handler(input) {
       const statuses =
         input.id === undefined ? runtime.processes.list() : [runtime.processes.status(input.id)];

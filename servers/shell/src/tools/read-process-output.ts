@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
+import { defineTool, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import type { ShellRuntime } from '../runtime.js';
 import { processStatusSchema, toStatusOutput } from './status-schema.js';
@@ -33,7 +33,7 @@ export function createReadProcessOutputTool(runtime: ShellRuntime) {
       status: processStatusSchema,
     }),
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    meta: { [SUBJECT_META_KEY]: 'command' },
+    meta: toolMeta({ writes: false }),
     async handler(input, context) {
       const since = input.since ?? 0;
       const read = await runtime.processes.read(

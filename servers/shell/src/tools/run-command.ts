@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
+import { defineTool, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import type { ShellRuntime } from '../runtime.js';
 import { describePolicy, POLICY_SUMMARY } from './describe-policy.js';
@@ -55,7 +55,7 @@ export function createRunCommandTool(runtime: ShellRuntime) {
     }),
     outputSchema,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-    meta: { [SUBJECT_META_KEY]: 'command' },
+    meta: toolMeta({ subject: 'command', writes: { roots: true } }),
     async handler(input, context) {
       const { spec } = await prepareCommand(runtime, input);
       const progress = createProgressStream(context);

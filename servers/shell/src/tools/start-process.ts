@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
+import { defineTool, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import type { ShellRuntime } from '../runtime.js';
 import { POLICY_SUMMARY } from './describe-policy.js';
@@ -29,7 +29,7 @@ export function createStartProcessTool(runtime: ShellRuntime) {
     }),
     outputSchema: processStatusSchema,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-    meta: { [SUBJECT_META_KEY]: 'command' },
+    meta: toolMeta({ subject: 'command', writes: { roots: true } }),
     async handler(input) {
       const { spec } = await prepareCommand(runtime, input);
       return toStatusOutput(await runtime.processes.start(spec, input.command, input.timeout_ms));

@@ -1,4 +1,4 @@
-import { defineTool, SUBJECT_META_KEY } from '@meshwork/kit';
+import { defineTool, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
 import type { ShellRuntime } from '../runtime.js';
 import { processStatusSchema, toStatusOutput } from './status-schema.js';
@@ -14,7 +14,7 @@ export function createStopProcessTool(runtime: ShellRuntime) {
     inputSchema: z.object({ id: z.string() }),
     outputSchema: processStatusSchema,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-    meta: { [SUBJECT_META_KEY]: 'command' },
+    meta: toolMeta({ writes: { roots: true } }),
     async handler(input) {
       return toStatusOutput(await runtime.processes.stop(input.id));
     },

@@ -1,33 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
   coversCommandPattern,
-  deriveSandbox,
-  type FilesystemSandbox,
-  inferSandboxKind,
+  deriveLaunchLimits,
+  type FilesystemLaunchLimits,
   intersectCommandPatterns,
+  intersectLaunchLimits,
   intersectRoots,
-  intersectSandbox,
   type Profile,
-  type ShellSandbox,
+  type ShellLaunchLimits,
 } from '../src/index.js';
 
-describe('inferSandboxKind', () => {
-  it.each([
-    ['fs', 'filesystem'],
-    ['filesystem', 'filesystem'],
-    ['project-fs', 'filesystem'],
-    ['FS', 'filesystem'],
-    ['shell', 'shell'],
-    ['my-shell', 'shell'],
-    ['memory', 'none'],
-    ['fsx', 'none'],
-    ['github', 'none'],
-  ])('%s -> %s', (name, kind) => {
-    expect(inferSandboxKind(name)).toBe(kind);
-  });
-});
+const FS = { kind: 'filesystem' } as const;
+const SHELL = { kind: 'shell' } as const;
 
-describe('deriveSandbox: filesystem', () => {
+describe('deriveLaunchLimits: filesystem', () => {
   it.each([
     [{ allow: ['fs:read_*'] }, true],
     [{ allow: ['fs:read_*', 'fs:list_*'] }, true],
@@ -36,53 +22,60 @@ describe('deriveSandbox: filesystem', () => {
     [{ allow: ['fs:*'] }, false],
     [{ allow: ['*:*'] }, false],
     [{ allow: ['fs:*_file'] }, false],
-    [{ allow: ['fs:delete_*'] }, false],
+    // No guessing from verbs: only the contract's write tools make a server writable.
+    [{ allow: ['fs:delete_*'] }, true],
     [{ allow: ['other:write_file'] }, true],
-    [{ allow: ['fs:*'], sandbox: { filesystem: { readOnly: true } } }, true],
-    [{ allow: ['fs:read_*'], sandbox: { filesystem: { readOnly: false } } }, true],
+    [{ allow: ['fs:*'], launch: { filesystem: { readOnly: true } } }, true],
+    [{ allow: ['fs:read_*'], launch: { filesystem: { readOnly: false } } }, true],
   ] as [Profile, boolean][])('%j -> readOnly %s', (profile, readOnly) => {
-    const sandbox = deriveSandbox(profile, 'fs') as FilesystemSandbox;
-    expect(sandbox.kind).toBe('filesystem');
-    expect(sandbox.readOnly).toBe(readOnly);
+    const limits = deriveLaunchLimits(profile, 'fs', FS) as FilesystemLaunchLimits;
+    expect(limits.kind).toBe('filesystem');
+    expect(limits.readOnly).toBe(readOnly);
   });
 
   it('collects deny patterns that cover every tool, and roots', () => {
     expect(
-      deriveSandbox(
+      deriveLaunchLimits(
         {
           allow: ['fs:read_*'],
           deny: ['fs:*(.env)', 'fs:write_file(docs/**)', 'fs:*', '*:*(**/*.pem)'],
-          sandbox: { filesystem: { roots: ['/w/p'], deny: ['.git/**', '.env'] } },
+          launch: { filesystem: { roots: ['/w/p'], deny: ['.git/**', '.env'] } },
         },
         'fs',
+        FS,
       ),
     ).toEqual({ kind: 'filesystem', readOnly: true, roots: ['/w/p'], deny: ['.git/**', '.env', '**/*.pem'] });
   });
 
   it('gives an unreachable server nothing', () => {
-    expect(deriveSandbox({ allow: ['memory:*'] }, 'fs')).toEqual({
+    expect(deriveLaunchLimits({ allow: ['memory:*'] }, 'fs', FS)).toEqual({
       kind: 'filesystem',
       readOnly: true,
       roots: [],
       deny: [],
     });
-    expect(deriveSandbox({ allow: ['*:*'], servers: ['memory'] }, 'fs')).toMatchObject({ roots: [] });
+    expect(deriveLaunchLimits({ allow: ['*:*'], servers: ['memory'] }, 'fs', FS)).toMatchObject({
+      roots: [],
+    });
   });
 
-  it('honours an explicit kind and custom write tools', () => {
-    expect(deriveSandbox({ allow: ['files:put_*'] }, 'files', { kind: 'filesystem' })).toMatchObject({
+  it('takes the kind from the caller, never from the name, and honours custom write tools', () => {
+    expect(deriveLaunchLimits({ allow: ['files:write_*'] }, 'files', FS)).toMatchObject({
       readOnly: false,
     });
+    expect(deriveLaunchLimits({ allow: ['fs:*'] }, 'fs')).toEqual({ kind: 'none' });
     expect(
-      deriveSandbox({ allow: ['x:save'] }, 'x', { kind: 'filesystem', writeTools: ['save'] }),
+      deriveLaunchLimits({ allow: ['x:save'] }, 'x', { kind: 'filesystem', writeTools: ['save'] }),
     ).toMatchObject({
       readOnly: false,
     });
-    expect(deriveSandbox({ allow: ['memory:*'] }, 'memory')).toEqual({ kind: 'none' });
+    expect(deriveLaunchLimits({ allow: ['memory:*'] }, 'memory', { kind: 'memory' })).toEqual({
+      kind: 'none',
+    });
   });
 });
 
-describe('deriveSandbox: shell', () => {
+describe('deriveLaunchLimits: shell', () => {
   it.each([
     [
       { allow: ['shell:run_command(npm test *)', 'shell:run_command(git status)'] },
@@ -96,34 +89,35 @@ describe('deriveSandbox: shell', () => {
     [{ allow: ['shell:*'] }, undefined],
     [{ allow: ['shell:run_command(npm *)', 'shell:run_command'] }, undefined],
     [{ allow: ['shell:list_processes'] }, []],
-    [{ allow: ['shell:*'], sandbox: { shell: { allow: ['npm *'] } } }, ['npm *']],
+    [{ allow: ['shell:*'], launch: { shell: { allow: ['npm *'] } } }, ['npm *']],
     [
-      { allow: ['shell:run_command(npm test *)'], sandbox: { shell: { allow: ['npm *', 'git *'] } } },
+      { allow: ['shell:run_command(npm test *)'], launch: { shell: { allow: ['npm *', 'git *'] } } },
       ['npm test *'],
     ],
-    [{ allow: ['shell:run_command(npm *)'], sandbox: { shell: { allow: ['npm test *'] } } }, ['npm test *']],
-    [{ allow: ['shell:run_command(npm *)'], sandbox: { shell: { allow: ['git *'] } } }, []],
+    [{ allow: ['shell:run_command(npm *)'], launch: { shell: { allow: ['npm test *'] } } }, ['npm test *']],
+    [{ allow: ['shell:run_command(npm *)'], launch: { shell: { allow: ['git *'] } } }, []],
   ] as [Profile, string[] | undefined][])('%j -> allow %j', (profile, allow) => {
-    const sandbox = deriveSandbox(profile, 'shell') as ShellSandbox;
-    expect(sandbox.kind).toBe('shell');
-    expect(sandbox.allow).toEqual(allow);
+    const limits = deriveLaunchLimits(profile, 'shell', SHELL) as ShellLaunchLimits;
+    expect(limits.kind).toBe('shell');
+    expect(limits.allow).toEqual(allow);
   });
 
   it('collects deny patterns of run tools and roots', () => {
     expect(
-      deriveSandbox(
+      deriveLaunchLimits(
         {
           allow: ['shell:*'],
           deny: ['shell:run_command(rm *)', 'shell:*(curl *)', 'shell:kill_process', 'fs:*(x)'],
-          sandbox: { shell: { roots: ['/w/p'], deny: ['sudo *'] } },
+          launch: { shell: { roots: ['/w/p'], deny: ['sudo *'] } },
         },
         'shell',
+        SHELL,
       ),
     ).toEqual({ kind: 'shell', roots: ['/w/p'], deny: ['sudo *', 'rm *', 'curl *'] });
   });
 
   it('gives an unreachable shell nothing', () => {
-    expect(deriveSandbox({ allow: ['fs:*'] }, 'shell')).toEqual({
+    expect(deriveLaunchLimits({ allow: ['fs:*'] }, 'shell', SHELL)).toEqual({
       kind: 'shell',
       roots: [],
       allow: [],
@@ -204,26 +198,36 @@ describe('intersectRoots', () => {
   );
 });
 
-describe('intersectSandbox', () => {
-  const base: FilesystemSandbox = { kind: 'filesystem', roots: ['/w/p'], readOnly: false, deny: ['.git/**'] };
+describe('intersectLaunchLimits', () => {
+  const base: FilesystemLaunchLimits = {
+    kind: 'filesystem',
+    roots: ['/w/p'],
+    readOnly: false,
+    deny: ['.git/**'],
+  };
 
-  it('never widens a filesystem sandbox', () => {
-    const derived = deriveSandbox(
-      { allow: ['fs:*'], sandbox: { filesystem: { roots: ['/', 'src'] } } },
+  it('never widens a filesystem launch limits', () => {
+    const derived = deriveLaunchLimits(
+      { allow: ['fs:*'], launch: { filesystem: { roots: ['/', 'src'] } } },
       'fs',
+      FS,
     );
-    expect(intersectSandbox(base, derived)).toEqual({
+    expect(intersectLaunchLimits(base, derived)).toEqual({
       kind: 'filesystem',
       roots: ['/w/p', '/w/p/src'],
       readOnly: false,
       deny: ['.git/**'],
     });
-    const readOnlyBase: FilesystemSandbox = { ...base, readOnly: true };
-    expect(intersectSandbox(readOnlyBase, deriveSandbox({ allow: ['fs:write_file'] }, 'fs')).readOnly).toBe(
-      true,
-    );
+    const readOnlyBase: FilesystemLaunchLimits = { ...base, readOnly: true };
     expect(
-      intersectSandbox(base, deriveSandbox({ allow: ['fs:read_file'], deny: ['fs:*(.env)'] }, 'fs')),
+      intersectLaunchLimits(readOnlyBase, deriveLaunchLimits({ allow: ['fs:write_file'] }, 'fs', FS))
+        .readOnly,
+    ).toBe(true);
+    expect(
+      intersectLaunchLimits(
+        base,
+        deriveLaunchLimits({ allow: ['fs:read_file'], deny: ['fs:*(.env)'] }, 'fs', FS),
+      ),
     ).toEqual({
       kind: 'filesystem',
       roots: ['/w/p'],
@@ -232,22 +236,28 @@ describe('intersectSandbox', () => {
     });
   });
 
-  it('never widens a shell sandbox', () => {
-    const shellBase: ShellSandbox = {
+  it('never widens a shell launch limits', () => {
+    const shellBase: ShellLaunchLimits = {
       kind: 'shell',
       roots: ['/w/p'],
       allow: ['npm *', 'git status'],
       deny: ['sudo *'],
     };
-    expect(intersectSandbox(shellBase, deriveSandbox({ allow: ['shell:*'] }, 'shell'))).toEqual(shellBase);
     expect(
-      intersectSandbox(
+      intersectLaunchLimits(shellBase, deriveLaunchLimits({ allow: ['shell:*'] }, 'shell', SHELL)),
+    ).toEqual(shellBase);
+    expect(
+      intersectLaunchLimits(
         shellBase,
-        deriveSandbox({ allow: ['shell:run_command(npm test *)', 'shell:run_command(rm *)'] }, 'shell'),
+        deriveLaunchLimits(
+          { allow: ['shell:run_command(npm test *)', 'shell:run_command(rm *)'] },
+          'shell',
+          SHELL,
+        ),
       ),
     ).toEqual({ kind: 'shell', roots: ['/w/p'], allow: ['npm test *'], deny: ['sudo *'] });
-    const open: ShellSandbox = { kind: 'shell', deny: [] };
-    expect(intersectSandbox(open, { kind: 'shell', allow: ['x *'], deny: ['y'] })).toEqual({
+    const open: ShellLaunchLimits = { kind: 'shell', deny: [] };
+    expect(intersectLaunchLimits(open, { kind: 'shell', allow: ['x *'], deny: ['y'] })).toEqual({
       kind: 'shell',
       allow: ['x *'],
       deny: ['y'],
@@ -255,8 +265,8 @@ describe('intersectSandbox', () => {
   });
 
   it('ignores a kind-less narrower and rejects mismatched kinds', () => {
-    expect(intersectSandbox(base, { kind: 'none' })).toBe(base);
-    expect(intersectSandbox({ kind: 'none' }, base)).toEqual({ kind: 'none' });
-    expect(() => intersectSandbox(base, { kind: 'shell', deny: [] })).toThrow(/cannot intersect/);
+    expect(intersectLaunchLimits(base, { kind: 'none' })).toBe(base);
+    expect(intersectLaunchLimits({ kind: 'none' }, base)).toEqual({ kind: 'none' });
+    expect(() => intersectLaunchLimits(base, { kind: 'shell', deny: [] })).toThrow(/cannot intersect/);
   });
 });

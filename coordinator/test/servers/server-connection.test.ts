@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServerConnection, type ServerConnection } from '../../src/mesh/server-connection.js';
+import { createServerConnection, type ServerConnection } from '../../src/servers/server-connection.js';
 import { ECHO_BIN } from '../helpers/project.js';
 
 /** The command line of a live process (Linux), split into its arguments. */

@@ -4,14 +4,14 @@ import type { Logger } from 'pino';
 import type { MeshworkConfig, ServerConfig } from '../config/types.js';
 import { CoordinatorError } from '../errors.js';
 import { expandVariables } from './expand-variables.js';
-import { type SandboxedArgs, sandboxArgs } from './sandbox-args.js';
+import { type LaunchArgs, launchArgsFor } from './launch-args.js';
 import { createServerConnection, type LaunchSpec, type ServerConnection } from './server-connection.js';
 
 /** A server as a given profile gets it. */
 export interface PooledServer {
   connection: ServerConnection;
   server: ServerConfig;
-  sandbox: SandboxedArgs;
+  launch: LaunchArgs;
 }
 
 /** Something the pool reports (server starts, deaths). */
@@ -32,16 +32,16 @@ export interface ServerPoolOptions {
   onEvent?: (event: PoolEvent) => void;
 }
 
-/** Shared server connections, one per distinct (server, launch sandbox). */
+/** Shared server connections, one per distinct (server, launch arguments). */
 export interface ServerPool {
   /**
-   * The connection of `serverName` for a subagent with `profile`: started with the sandbox derived
-   * from the profile and shared with every other profile that derives the same launch arguments.
-   * Throws `E_SERVER_UNREACHABLE` when the sandbox leaves nothing reachable.
+   * The connection of `serverName` for a subagent with `profile`: started with the launch limits
+   * derived from the profile and shared with every other profile that derives the same launch
+   * arguments. Throws `E_SERVER_UNREACHABLE` when the limits leave nothing reachable.
    */
   acquire(serverName: string, profile: Profile): PooledServer;
   /** The launch spec `serverName` would get for `profile` (no process is started). */
-  describe(serverName: string, profile: Profile): { spec: LaunchSpec; sandbox: SandboxedArgs; key: string };
+  describe(serverName: string, profile: Profile): { spec: LaunchSpec; launch: LaunchArgs; key: string };
   /** Every connection created so far. */
   connections(): ServerConnection[];
   /** Processes started so far (restarts included). */
@@ -90,20 +90,20 @@ export function createServerPool(options: ServerPoolOptions): ServerPool {
       base = launchSpecOf(server, config, projectDir);
       specs.set(serverName, base);
     }
-    const sandbox = sandboxArgs(server.kind, serverName, base.args, profile, base.cwd ?? projectDir);
-    const spec: LaunchSpec = { ...base, args: sandbox.args };
-    const key = `${serverName}\u0000${JSON.stringify(sandbox.args)}`;
-    return { spec, sandbox, key };
+    const launch = launchArgsFor(server, base.args, profile);
+    const spec: LaunchSpec = { ...base, args: launch.args };
+    const key = `${serverName}\u0000${JSON.stringify(launch.args)}`;
+    return { spec, launch, key };
   }
 
   return {
     describe,
     acquire(serverName, profile) {
-      const { spec, sandbox, key } = describe(serverName, profile);
-      if (sandbox.unreachable) {
+      const { spec, launch, key } = describe(serverName, profile);
+      if (launch.unreachable) {
         throw new CoordinatorError(
           'E_SERVER_UNREACHABLE',
-          `${serverName} is not attached: ${sandbox.unreachable}.`,
+          `${serverName} is not attached: ${launch.unreachable}.`,
         );
       }
       let connection = byKey.get(key);
@@ -127,7 +127,7 @@ export function createServerPool(options: ServerPoolOptions): ServerPool {
         });
         byKey.set(key, connection);
       }
-      return { connection, server: config.servers[serverName] as ServerConfig, sandbox };
+      return { connection, server: config.servers[serverName] as ServerConfig, launch };
     },
     connections: () => [...byKey.values()],
     startedProcesses: () => started,

@@ -3,44 +3,17 @@ import { PermissionsError } from './errors.js';
 import { formatPath, isWithin, normalizePath } from './path-utils.js';
 import type { Profile } from './profile.js';
 import { compileNameGlob, parseRule } from './rule.js';
-import type { FilesystemSandbox, Rule, Sandbox, ShellSandbox } from './types.js';
+import { SERVER_KIND_CONTRACTS, type ServerKind } from './server-kinds.js';
+import type { FilesystemLaunchLimits, LaunchLimits, Rule, ShellLaunchLimits } from './types.js';
 
-/** Tool names of a filesystem server that write; a grant matching one makes the sandbox writable. */
-export const FILESYSTEM_WRITE_TOOLS: readonly string[] = [
-  'write_file',
-  'edit_file',
-  'create_directory',
-  'move_file',
-  'copy_file',
-  'delete_file',
-  'delete_directory',
-  'remove_file',
-  'rename_file',
-  'append_file',
-  'apply_patch',
-];
-/** Tool names of a shell server that run a command line (their subject is the command). */
-export const SHELL_RUN_TOOLS: readonly string[] = ['run_command', 'run', 'start_process', 'run_background'];
-
-const WRITE_VERB =
-  /^(write|edit|create|move|copy|delete|remove|rename|append|apply|patch|mkdir|rm|touch|set|put|update)/;
-
-/** Options for {@link deriveSandbox}. */
-export interface DeriveSandboxOptions {
-  /** Which sandbox applies; inferred from the server name (`fs`/`filesystem`, `shell`) when absent. */
-  kind?: Sandbox['kind'];
-  /** Write tools of the filesystem server; default {@link FILESYSTEM_WRITE_TOOLS}. */
+/** Options of {@link deriveLaunchLimits}. */
+export interface DeriveLaunchLimitsOptions {
+  /** The server's kind, as its `meshwork.json` entry declares it; absent = a third-party server. */
+  kind?: ServerKind;
+  /** Write tools of a filesystem server; default its {@link SERVER_KIND_CONTRACTS} entry. */
   writeTools?: readonly string[];
-  /** Command-running tools of the shell server; default {@link SHELL_RUN_TOOLS}. */
+  /** Command-running tools of a shell server; default its {@link SERVER_KIND_CONTRACTS} entry. */
   runTools?: readonly string[];
-}
-
-/** Infers a server's sandbox kind from its name: `fs`/`filesystem`/`*-fs` → filesystem, `shell` → shell. */
-export function inferSandboxKind(serverName: string): Sandbox['kind'] {
-  if (/(^|[-_.])(fs|filesystem|files)($|[-_.])/i.test(serverName) || /filesystem/i.test(serverName))
-    return 'filesystem';
-  if (/shell/i.test(serverName)) return 'shell';
-  return 'none';
 }
 
 interface GlobRule {
@@ -57,25 +30,26 @@ function rulesFor(texts: readonly string[] | undefined, serverName: string): Glo
 }
 
 /**
- * Derives the launch sandbox of `serverName` from a profile: the narrowest sandbox that still lets
- * every allow/ask rule work. Combine it with the server's own configuration through
- * {@link intersectSandbox}, so a profile can never widen what a server was started with.
+ * Derives the launch limits of `serverName` from a profile: the narrowest limits that still let
+ * every allow/ask rule work. The server intersects them with its own configured launch
+ * ({@link intersectLaunchLimits}), so a profile can never widen what a server was started with.
  *
- * - filesystem: `readOnly` unless some allow/ask rule could match a write tool (or the profile says
- *   `readOnly: true`); `roots` from `sandbox.filesystem.roots`; `deny` = `sandbox.filesystem.deny`
- *   plus the patterns of deny rules that cover every tool (`fs:*(.env)`).
+ * - filesystem: `readOnly` unless some allow/ask rule could match a write tool of the contract
+ *   (or the profile says `readOnly: true`); `roots` from `launch.filesystem.roots`; `deny` =
+ *   `launch.filesystem.deny` plus the patterns of deny rules that cover every tool (`fs:*(.env)`).
  * - shell: `allow` = the patterns of allow/ask rules on run tools (absent when one of them has no
- *   pattern), narrowed by `sandbox.shell.allow`; `deny` = `sandbox.shell.deny` plus the patterns of
- *   deny rules on run tools; `roots` from `sandbox.shell.roots`.
+ *   pattern), narrowed by `launch.shell.allow`; `deny` = `launch.shell.deny` plus the patterns of
+ *   deny rules on run tools; `roots` from `launch.shell.roots`.
  * - A server no allow/ask rule reaches gets roots `[]` (and, for shell, `allow: []`): nothing.
+ * - memory and third-party servers (no `kind`) have no launch limits.
  */
-export function deriveSandbox(
+export function deriveLaunchLimits(
   profile: Profile,
   serverName: string,
-  options: DeriveSandboxOptions = {},
-): Sandbox {
-  const kind = options.kind ?? inferSandboxKind(serverName);
-  if (kind === 'none') return { kind: 'none' };
+  options: DeriveLaunchLimitsOptions = {},
+): LaunchLimits {
+  const kind = options.kind;
+  if (kind !== 'filesystem' && kind !== 'shell') return { kind: 'none' };
   const grants = [...rulesFor(profile.ask, serverName), ...rulesFor(profile.allow, serverName)];
   const denies = rulesFor(profile.deny, serverName);
   const reachable =
@@ -83,29 +57,27 @@ export function deriveSandbox(
     (profile.servers === undefined || profile.servers.some((glob) => compileNameGlob(glob)(serverName)));
 
   if (kind === 'filesystem') {
-    const settings = profile.sandbox?.filesystem;
-    const writeTools = options.writeTools ?? FILESYSTEM_WRITE_TOOLS;
-    const writable = grants.some(
-      (grant) => writeTools.some((tool) => grant.tool(tool)) || WRITE_VERB.test(grant.rule.tool),
-    );
+    const settings = profile.launch?.filesystem;
+    const writeTools = options.writeTools ?? SERVER_KIND_CONTRACTS.filesystem.writeTools;
+    const writable = grants.some((grant) => writeTools.some((tool) => grant.tool(tool)));
     const deny = [
       ...(settings?.deny ?? []),
       ...denies
         .filter((rule) => rule.rule.tool === '*' && rule.rule.pattern !== undefined)
         .map((rule) => rule.rule.pattern!),
     ];
-    const sandbox: FilesystemSandbox = {
+    const limits: FilesystemLaunchLimits = {
       kind,
       readOnly: settings?.readOnly === true || !writable,
       deny: [...new Set(deny)],
     };
-    if (!reachable) sandbox.roots = [];
-    else if (settings?.roots !== undefined) sandbox.roots = [...settings.roots];
-    return sandbox;
+    if (!reachable) limits.roots = [];
+    else if (settings?.roots !== undefined) limits.roots = [...settings.roots];
+    return limits;
   }
 
-  const settings = profile.sandbox?.shell;
-  const runTools = options.runTools ?? SHELL_RUN_TOOLS;
+  const settings = profile.launch?.shell;
+  const runTools = options.runTools ?? SERVER_KIND_CONTRACTS.shell.runTools;
   const runs = (rule: GlobRule): boolean => runTools.some((tool) => rule.tool(tool));
   const runGrants = grants.filter(runs);
   let allow: string[] | undefined = runGrants.some((grant) => grant.rule.pattern === undefined)
@@ -118,41 +90,45 @@ export function deriveSandbox(
       .filter((rule) => runs(rule) && rule.rule.pattern !== undefined)
       .map((rule) => rule.rule.pattern!),
   ];
-  const sandbox: ShellSandbox = { kind, deny: [...new Set(deny)] };
+  const limits: ShellLaunchLimits = { kind, deny: [...new Set(deny)] };
   if (!reachable) {
-    sandbox.roots = [];
-    sandbox.allow = [];
+    limits.roots = [];
+    limits.allow = [];
   } else {
-    if (settings?.roots !== undefined) sandbox.roots = [...settings.roots];
-    if (allow !== undefined) sandbox.allow = [...new Set(allow)];
+    if (settings?.roots !== undefined) limits.roots = [...settings.roots];
+    if (allow !== undefined) limits.allow = [...new Set(allow)];
   }
-  return sandbox;
+  return limits;
 }
 
 /**
- * Intersects two sandboxes of the same kind. The result is never wider than `base`: roots are
+ * Intersects two launch limits of the same kind. The result is never wider than `base`: roots are
  * narrowed to paths inside both, `readOnly` if either is, deny lists are merged, and shell allow
  * lists keep only the patterns one side's patterns cover. `narrower` of kind `none` leaves `base`
- * unchanged. Throws {@link PermissionsError} `E_SANDBOX` when the kinds differ otherwise.
+ * unchanged. Throws {@link PermissionsError} `E_LAUNCH_LIMITS` when the kinds differ otherwise.
  */
-export function intersectSandbox<T extends Sandbox>(base: T, narrower: Sandbox): T {
+export function intersectLaunchLimits<T extends LaunchLimits>(base: T, narrower: LaunchLimits): T {
   if (narrower.kind === 'none' || base.kind === 'none') return base;
   if (base.kind !== narrower.kind) {
     throw new PermissionsError(
-      'E_SANDBOX',
-      `cannot intersect a ${base.kind} sandbox with a ${narrower.kind} sandbox`,
+      'E_LAUNCH_LIMITS',
+      `cannot intersect the launch limits of a ${base.kind} server with those of a ${narrower.kind} server`,
     );
   }
   const roots = intersectRoots(base.roots, narrower.roots);
   const deny = [...new Set([...base.deny, ...narrower.deny])];
   if (base.kind === 'filesystem') {
-    const other = narrower as FilesystemSandbox;
-    const result: FilesystemSandbox = { kind: 'filesystem', readOnly: base.readOnly || other.readOnly, deny };
+    const other = narrower as FilesystemLaunchLimits;
+    const result: FilesystemLaunchLimits = {
+      kind: 'filesystem',
+      readOnly: base.readOnly || other.readOnly,
+      deny,
+    };
     if (roots !== undefined) result.roots = roots;
     return result as T;
   }
-  const other = narrower as ShellSandbox;
-  const result: ShellSandbox = { kind: 'shell', deny };
+  const other = narrower as ShellLaunchLimits;
+  const result: ShellLaunchLimits = { kind: 'shell', deny };
   if (roots !== undefined) result.roots = roots;
   const allow = intersectCommandPatterns(base.allow, other.allow);
   if (allow !== undefined) result.allow = allow;

@@ -1,8 +1,10 @@
 import type { Readable } from 'node:stream';
+import { ERROR_CODE_META_KEY } from '@meshwork/kit';
 import { Client, StreamableHTTPClientTransport, type Tool } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { Logger } from 'pino';
-import { CoordinatorError, messageOf } from '../errors.js';
+import { CoordinatorError, type CoordinatorErrorCode, messageOf } from '../errors.js';
+import { toolWithRole } from './tool-with-role.js';
 
 /** How to start (or reach) one server, fully expanded. */
 export interface LaunchSpec {
@@ -19,8 +21,14 @@ export interface LaunchSpec {
 
 /** A tool call's outcome as the coordinator uses it. */
 export interface ToolCallOutcome {
+  /** What the model reads. */
   text: string;
   isError: boolean;
+  /**
+   * The failure's code: the server's (from the result's `_meta`), or the coordinator's own when
+   * the call did not complete (`E_SERVER_DIED`, `E_SERVER_UNAVAILABLE`, `E_TOOL_FAILED`).
+   */
+  code?: string;
   structuredContent?: Record<string, unknown>;
 }
 
@@ -30,6 +38,11 @@ export interface ServerConnection {
   readonly spec: LaunchSpec;
   /** Lists the server's tools (cached per process lifetime); connects (or restarts) when needed. */
   tools(): Promise<Tool[]>;
+  /**
+   * The directories the server serves, read from its tool of role `server/list-roots` (cached per
+   * process lifetime); undefined when it has no such tool. Throws when that tool fails.
+   */
+  roots(): Promise<string[] | undefined>;
   /**
    * Calls a tool. A server that dies during the call yields an `isError` outcome saying so (the
    * server is restarted on the next use); only an abort rejects.
@@ -80,6 +93,15 @@ function isNodeCommand(command: string): boolean {
   return command === 'node' || command === process.execPath;
 }
 
+/** The coordinator's outcome for a call that did not complete. */
+function failure(code: CoordinatorErrorCode, text: string): ToolCallOutcome {
+  return { text, isError: true, code };
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
 function textOf(content: unknown): string {
   if (!Array.isArray(content)) return '';
   return content
@@ -113,6 +135,7 @@ interface Live {
   transport: StdioClientTransport | StreamableHTTPClientTransport;
   closed: Promise<string>;
   tools?: Tool[];
+  roots?: { value: string[] | undefined };
   dead: boolean;
 }
 
@@ -215,12 +238,32 @@ export function createServerConnection(options: ServerConnectionOptions): Server
       state.tools = tools;
       return tools;
     },
+    async roots() {
+      const state = await ensure();
+      if (state.roots) return state.roots.value;
+      const tools = await connection.tools();
+      const lister = toolWithRole(tools, 'server/list-roots');
+      let value: string[] | undefined;
+      if (lister !== undefined) {
+        const result = await state.client.callTool({ name: lister.name, arguments: {} });
+        const directories = (result.structuredContent as { directories?: unknown } | undefined)?.directories;
+        if (result.isError === true || !isStringList(directories)) {
+          throw new CoordinatorError(
+            'E_SERVER_START',
+            `The ${spec.server} server did not list its roots (${lister.name}): ${textOf(result.content) || 'no directories in its result'}.`,
+          );
+        }
+        value = directories;
+      }
+      state.roots = { value };
+      return value;
+    },
     async call(tool, args, callOptions = {}) {
       let state: Live;
       try {
         state = await ensure();
       } catch (error) {
-        return { text: `E_SERVER_UNAVAILABLE: ${messageOf(error)}`, isError: true };
+        return failure('E_SERVER_UNAVAILABLE', messageOf(error));
       }
       const died = state.closed.then((detail) => ({ died: true as const, detail }));
       try {
@@ -235,12 +278,14 @@ export function createServerConnection(options: ServerConnectionOptions): Server
           died,
         ]);
         if ('died' in outcome) {
-          return {
-            text: `E_SERVER_DIED: the ${spec.server} server stopped while running ${tool}${outcome.detail ? ` (${outcome.detail})` : ''}. It will be restarted on the next call; the call may or may not have taken effect, so check before retrying.`,
-            isError: true,
-          };
+          return failure(
+            'E_SERVER_DIED',
+            `The ${spec.server} server stopped while running ${tool}${outcome.detail ? ` (${outcome.detail})` : ''}. It will be restarted on the next call; the call may or may not have taken effect, so check before retrying.`,
+          );
         }
         const result: ToolCallOutcome = { text: textOf(outcome.content), isError: outcome.isError === true };
+        const code = (outcome._meta as Record<string, unknown> | undefined)?.[ERROR_CODE_META_KEY];
+        if (result.isError && typeof code === 'string') result.code = code;
         if (outcome.structuredContent && typeof outcome.structuredContent === 'object') {
           result.structuredContent = outcome.structuredContent as Record<string, unknown>;
           if (result.text === '') result.text = JSON.stringify(outcome.structuredContent);
@@ -249,12 +294,12 @@ export function createServerConnection(options: ServerConnectionOptions): Server
       } catch (error) {
         if (callOptions.signal?.aborted) throw error;
         if (state.dead) {
-          return {
-            text: `E_SERVER_DIED: the ${spec.server} server stopped while running ${tool}. It will be restarted on the next call; the call may or may not have taken effect, so check before retrying.`,
-            isError: true,
-          };
+          return failure(
+            'E_SERVER_DIED',
+            `The ${spec.server} server stopped while running ${tool}. It will be restarted on the next call; the call may or may not have taken effect, so check before retrying.`,
+          );
         }
-        return { text: `E_TOOL_FAILED: ${spec.server}:${tool} failed: ${messageOf(error)}`, isError: true };
+        return failure('E_TOOL_FAILED', `${spec.server}:${tool} failed: ${messageOf(error)}`);
       }
     },
     async ping() {

@@ -1,13 +1,11 @@
-import { FILESYSTEM_WRITE_TOOLS } from '@meshwork/permissions';
+import { readToolMeta, type ToolWrites } from '@meshwork/kit';
+import { inferSubjectKind } from '@meshwork/permissions';
 import type { Tool } from '@modelcontextprotocol/client';
-import type { MeshworkConfig, ServerKind } from '../config/types.js';
+import type { MeshworkConfig, ServerConfig } from '../config/types.js';
 import { messageOf } from '../errors.js';
+import type { ServerConnection } from '../servers/server-connection.js';
+import type { ServerPool } from '../servers/server-pool.js';
 import type { AccessPolicy } from './access-policy.js';
-import type { ServerConnection } from './server-connection.js';
-import type { ServerPool } from './server-pool.js';
-
-/** `_meta` key naming a tool's subject argument (same as the kit's SUBJECT_META_KEY). */
-export const SUBJECT_META = 'meshwork/subject';
 
 /** An MCP tool as one subagent sees it. */
 export interface BoundTool {
@@ -17,9 +15,10 @@ export interface BoundTool {
   tool: string;
   description: string;
   inputSchema: Record<string, unknown>;
+  /** The argument permission rules match, as declared. */
   subjectArg?: string;
-  writes: boolean;
-  serverKind: ServerKind;
+  /** Whether and where the tool writes, as declared; fail-closed when it declares nothing. */
+  writes: ToolWrites;
   roots?: string[];
   connection: ServerConnection;
 }
@@ -37,12 +36,22 @@ export function toolNameFor(server: string, tool: string): string {
   return `mcp__${server}__${tool}`.slice(0, 128);
 }
 
-function writesOf(kind: ServerKind, tool: Tool, subjectArg: string | undefined): boolean {
-  if (kind === 'filesystem')
-    return FILESYSTEM_WRITE_TOOLS.includes(tool.name) || tool.annotations?.readOnlyHint === false;
-  if (kind === 'shell' || kind === 'memory') return false;
-  // A third-party tool with a path subject that does not say it is read-only is treated as a write.
-  return subjectArg !== undefined && /path|file/i.test(subjectArg) && tool.annotations?.readOnlyHint !== true;
+/**
+ * A tool's contract: the server entry's `tools` declaration first (the operator's word, for
+ * third-party servers), then the tool's own `_meta`. A tool that says nothing about its writes is
+ * treated as writing: its path subject when it has one (so leases apply), else anywhere.
+ */
+export function contractOf(server: ServerConfig, tool: Tool): { subjectArg?: string; writes: ToolWrites } {
+  const declared = readToolMeta(tool._meta);
+  const configured = server.tools[tool.name];
+  const subjectArg = configured?.subject ?? declared.subject;
+  const writes =
+    configured?.writes ??
+    declared.writes ??
+    (subjectArg !== undefined && inferSubjectKind(subjectArg) === 'path'
+      ? { paths: [subjectArg] }
+      : { roots: true as const });
+  return subjectArg === undefined ? { writes } : { subjectArg, writes };
 }
 
 /**
@@ -62,7 +71,8 @@ export async function buildToolView(
       try {
         const pooled = pool.acquire(name, policy.profile);
         const tools = await pooled.connection.tools();
-        return { name, pooled, tools };
+        const roots = await pooled.connection.roots();
+        return { name, pooled, tools, roots };
       } catch (error) {
         view.notes.push(`${name}: ${messageOf(error)}`);
         return undefined;
@@ -71,24 +81,20 @@ export async function buildToolView(
   );
   for (const entry of attached) {
     if (!entry) continue;
-    const { name, pooled, tools } = entry;
+    const { name, pooled, tools, roots } = entry;
     if (name === config.memoryServer) view.memory = { server: name, connection: pooled.connection, tools };
     for (const tool of tools) {
       if (!policy.isToolVisible(name, tool.name)) continue;
-      const meta = (tool._meta ?? {}) as Record<string, unknown>;
-      const subjectArg = typeof meta[SUBJECT_META] === 'string' ? (meta[SUBJECT_META] as string) : undefined;
       const bound: BoundTool = {
         name: toolNameFor(name, tool.name),
         server: name,
         tool: tool.name,
         description: tool.description ?? tool.title ?? tool.name,
         inputSchema: tool.inputSchema as Record<string, unknown>,
-        writes: writesOf(pooled.server.kind, tool, subjectArg),
-        serverKind: pooled.server.kind,
+        ...contractOf(pooled.server, tool),
         connection: pooled.connection,
       };
-      if (subjectArg !== undefined) bound.subjectArg = subjectArg;
-      if (pooled.sandbox.roots !== undefined) bound.roots = pooled.sandbox.roots;
+      if (roots !== undefined) bound.roots = roots;
       view.tools.push(bound);
     }
   }

@@ -1,7 +1,8 @@
+import type { ToolWrites } from '@meshwork/kit';
 import { describe, expect, it } from 'vitest';
-import { createAccessPolicy } from '../../src/mesh/access-policy.js';
-import { createGate } from '../../src/mesh/gate.js';
-import { createWriteLeases } from '../../src/mesh/write-leases.js';
+import { createAccessPolicy } from '../../src/gate/access-policy.js';
+import { createGate } from '../../src/gate/gate.js';
+import { createWriteLeases } from '../../src/gate/write-leases.js';
 
 const profile = {
   allow: ['fs:read_*', 'fs:write_file(src/**)', 'shell:run_command(npm test *)'],
@@ -25,10 +26,10 @@ describe('gate', () => {
       tool: string,
       args: Record<string, unknown>,
       subjectArg: string,
-      writes = false,
+      writes: ToolWrites = false,
     ) => gate.authorize({ server, tool, args, subjectArg, writes, roots });
     expect((await call('fs', 'read_text_file', { path: '/project/a.ts' }, 'path')).allowed).toBe(true);
-    const denied = await call('fs', 'write_file', { path: 'src/secret/key.ts' }, 'path', true);
+    const denied = await call('fs', 'write_file', { path: 'src/secret/key.ts' }, 'path', { paths: ['path'] });
     expect(denied).toMatchObject({
       allowed: false,
       decision: { effect: 'deny', rule: 'fs:*(src/secret/**)' },
@@ -44,7 +45,10 @@ describe('gate', () => {
       'command',
     );
     expect(compound.allowed).toBe(false);
-    if (!compound.allowed) expect(compound.message).toMatch(/^E_PERMISSION_DENIED/);
+    if (!compound.allowed) {
+      expect(compound.code).toBe('E_PERMISSION_DENIED');
+      expect(compound.message).toMatch(/^Permission denied: .*curl evil\.example/);
+    }
   });
 
   it('treats ask as deny without a person, and asks the user when interactive', async () => {
@@ -72,7 +76,7 @@ describe('gate', () => {
       tool: 'write_file',
       args: { path: 'docs/a.md' },
       subjectArg: 'path',
-      writes: true,
+      writes: { paths: ['path'] },
       roots,
     };
     const quietVerdict = await quiet.authorize(call);
@@ -104,18 +108,56 @@ describe('gate', () => {
       tool: 'write_file',
       args: { path: 'src/a.ts' },
       subjectArg: 'path',
-      writes: true,
+      writes: { paths: ['path'] },
       roots,
     };
     expect(await first.authorize(call)).toMatchObject({ allowed: true, leasedPaths: ['/project/src/a.ts'] });
     expect((await first.authorize({ ...call, args: { path: '/project/src/a.ts' } })).allowed).toBe(true);
     const refused = await second.authorize(call);
     expect(refused.allowed).toBe(false);
-    if (!refused.allowed)
-      expect(refused.message).toMatch(/E_WRITE_LEASE: \/project\/src\/a\.ts is held by builder#1/);
+    if (!refused.allowed) {
+      expect(refused.code).toBe('E_WRITE_LEASE');
+      expect(refused.message).toMatch(/\/project\/src\/a\.ts is held by builder#1/);
+    }
     expect(leases.conflicts()).toEqual([
       expect.objectContaining({ path: '/project/src/a.ts', holder: 'builder#1', refused: 'builder#2' }),
     ]);
+  });
+
+  it('checks and leases every path a tool declares it writes, and leases nothing a tool does not write', async () => {
+    const leases = createWriteLeases();
+    const gate = createGate({
+      policy: createAccessPolicy({ allow: ['fs:*(src/**)'] }),
+      holder: 'mover#1',
+      leases,
+      projectDir: '/project',
+      interactive: false,
+    });
+    const move = (destination: string) =>
+      gate.authorize({
+        server: 'fs',
+        tool: 'move_file',
+        args: { source: 'src/a.ts', destination },
+        subjectArg: 'source',
+        writes: { paths: ['source', 'destination'] },
+        roots,
+      });
+    expect(await move('src/b.ts')).toMatchObject({
+      allowed: true,
+      leasedPaths: ['/project/src/a.ts', '/project/src/b.ts'],
+    });
+    // The destination is checked too: moving out of src/ is not allowed.
+    expect(await move('docs/b.ts')).toMatchObject({ allowed: false, decision: { subject: 'docs/b.ts' } });
+    const read = await gate.authorize({
+      server: 'fs',
+      tool: 'read_text_file',
+      args: { path: 'src/c.ts' },
+      subjectArg: 'path',
+      writes: false,
+      roots,
+    });
+    expect(read).toMatchObject({ allowed: true, leasedPaths: [] });
+    expect(leases.holderOf('/project/src/c.ts')).toBeUndefined();
   });
 
   it('lets an agent tool list narrow its profile but never widen it', () => {

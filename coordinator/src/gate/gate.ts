@@ -1,0 +1,146 @@
+import { isAbsolute, normalize, resolve } from 'node:path';
+import type { ToolWrites } from '@meshwork/kit';
+import {
+  type AskQuestion,
+  type Decision,
+  inferSubjectKind,
+  resolveAsk,
+  type SubjectKind,
+} from '@meshwork/permissions';
+import type { CoordinatorErrorCode } from '../errors.js';
+import type { AccessPolicy } from './access-policy.js';
+import type { LeaseConflict, WriteLeases } from './write-leases.js';
+
+/** One call the gate decides. */
+export interface GateCall {
+  server: string;
+  tool: string;
+  args: Record<string, unknown>;
+  /** The argument named by the tool's declared subject. */
+  subjectArg?: string;
+  /** Whether and where the tool writes, as declared: `{ paths }` arguments are checked and leased. */
+  writes: ToolWrites;
+  /** The server's absolute roots, if known. */
+  roots?: readonly string[];
+}
+
+/** The gate's verdict. */
+export type GateVerdict =
+  | { allowed: true; decision: Decision; leasedPaths: string[] }
+  | {
+      allowed: false;
+      decision: Decision;
+      /** `E_PERMISSION_DENIED` or `E_WRITE_LEASE`. */
+      code: CoordinatorErrorCode;
+      /** What the model reads. */
+      message: string;
+      conflict?: LeaseConflict;
+    };
+
+/** Options of {@link createGate}. */
+export interface GateOptions {
+  policy: AccessPolicy;
+  /** The agent instance making calls (lease holder). */
+  holder: string;
+  leases: WriteLeases;
+  /** Base of relative path subjects when the server has no roots. */
+  projectDir: string;
+  /** True only when a person can answer `ask` rules. */
+  interactive: boolean;
+  /** Asks the user (never an agent). */
+  prompt?: (question: AskQuestion) => Promise<boolean>;
+}
+
+/** The authoritative check in front of every tool call of one subagent. */
+export interface Gate {
+  authorize(call: GateCall): Promise<GateVerdict>;
+}
+
+function textsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value))
+    return value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
+  if (value === undefined || value === null) return [];
+  return [JSON.stringify(value)];
+}
+
+/** The arguments a call writes to, as its tool declares them (`writes.paths`). */
+function writtenArguments(call: GateCall): readonly string[] {
+  return call.writes !== false && 'paths' in call.writes ? call.writes.paths : [];
+}
+
+/**
+ * How the call's subject is read: from the declared subject argument's name, or `path` for a
+ * tool that declares only the paths it writes.
+ */
+function subjectKindOf(call: GateCall): SubjectKind | undefined {
+  if (call.subjectArg !== undefined) return inferSubjectKind(call.subjectArg);
+  return writtenArguments(call).length > 0 ? 'path' : undefined;
+}
+
+/**
+ * The values checked against the rules: the subject argument's, plus, for a path subject, every
+ * path the call writes (a move's destination is written too, so both ends are checked).
+ */
+function subjectOf(call: GateCall, kind: SubjectKind | undefined): string | string[] | undefined {
+  const names = [
+    ...(call.subjectArg === undefined ? [] : [call.subjectArg]),
+    ...(kind === 'path' ? writtenArguments(call) : []),
+  ];
+  const values = [...new Set(names)].flatMap((name) => textsOf(call.args[name]));
+  if (values.length === 0) return undefined;
+  return values.length === 1 && !Array.isArray(call.args[names[0] as string]) ? values[0] : values;
+}
+
+/** Creates a gate: permission check (deny > ask > allow, default deny), ask resolution, write leases. */
+export function createGate(options: GateOptions): Gate {
+  return {
+    async authorize(call) {
+      const subjectKind = subjectKindOf(call);
+      const subject = subjectOf(call, subjectKind);
+      let decision = options.policy.check(
+        {
+          server: call.server,
+          tool: call.tool,
+          ...(subject === undefined ? {} : { subject }),
+          ...(subjectKind === undefined ? {} : { subjectKind }),
+        },
+        call.roots,
+      );
+      if (decision.effect === 'ask') {
+        decision = await resolveAsk(decision, {
+          interactive: options.interactive,
+          ...(options.prompt ? { prompt: options.prompt } : {}),
+        });
+      }
+      if (decision.effect !== 'allow') {
+        return {
+          allowed: false,
+          decision,
+          code: 'E_PERMISSION_DENIED',
+          message: `Permission denied: ${decision.reason}. This call was not run; use a tool and arguments your profile allows, or report what you needed in your final answer.`,
+        };
+      }
+      const written = writtenArguments(call).flatMap((name) => textsOf(call.args[name]));
+      if (written.length === 0) return { allowed: true, decision, leasedPaths: [] };
+      const base = call.roots?.[0] ?? options.projectDir;
+      const paths = [
+        ...new Set(written.map((path) => (isAbsolute(path) ? normalize(path) : resolve(base, path)))),
+      ];
+      const conflict = options.leases.acquire(paths, options.holder, {
+        server: call.server,
+        tool: call.tool,
+      });
+      if (conflict) {
+        return {
+          allowed: false,
+          decision,
+          conflict,
+          code: 'E_WRITE_LEASE',
+          message: `Write refused: ${conflict.path} is held by ${conflict.holder}, which wrote it first in this run; writes to it by other agents are refused until the run ends. Do not retry: describe the change you wanted in your final answer so it can be applied after this run.`,
+        };
+      }
+      return { allowed: true, decision, leasedPaths: paths };
+    },
+  };
+}
