@@ -2,10 +2,10 @@ import { toolMeta } from '@meshwork/kit';
 import type { Tool } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 import type { AgentDefinition } from '../../src/config/types.js';
-import type { ServerConnection, ToolCallOutcome } from '../../src/servers/server-connection.js';
 import type { ToolView } from '../../src/gate/tool-view.js';
 import { memoryToolFor } from '../../src/runtime/memory-tool.js';
 import { buildSubagentPrompt, readMemoryIndex } from '../../src/runtime/subagent-prompt.js';
+import type { ServerConnection, ToolCallOutcome } from '../../src/servers/server-connection.js';
 
 const tool = (name: string, meta?: Record<string, unknown>): Tool =>
   ({ name, inputSchema: { type: 'object' }, ...(meta ? { _meta: meta } : {}) }) as Tool;
