@@ -12,6 +12,7 @@ export type {
   ServerKind,
 } from './config/types.js';
 export {
+  type CallToolOptions,
   type Coordinator,
   type CoordinatorOptions,
   createCoordinator,
@@ -22,9 +23,16 @@ export { ConfigError, CoordinatorError, isCoordinatorError } from './errors.js';
 export { type AccessPolicy, createAccessPolicy } from './mesh/access-policy.js';
 export { createGate, type Gate, type GateCall, type GateVerdict } from './mesh/gate.js';
 export { type SandboxedArgs, sandboxArgs } from './mesh/sandbox-args.js';
-export type { LaunchSpec, ServerConnection, ToolCallOutcome } from './mesh/server-connection.js';
+export {
+  createServerConnection,
+  type LaunchSpec,
+  type ServerConnection,
+  type ServerConnectionOptions,
+  type ToolCallOutcome,
+} from './mesh/server-connection.js';
 export {
   createServerPool,
+  launchSpecOf,
   type PooledServer,
   type ServerPool,
   type ServerPoolOptions,
@@ -51,7 +59,9 @@ export {
 export { type OfflineModelServer, startOfflineModelServer } from './model/offline-model-server.js';
 export { loadOfflineScript, type OfflineScript } from './model/offline-script.js';
 export { costOf, type TokenUsage } from './model/pricing.js';
+export { createLiveProgress, type LiveProgress, type ProgressSink } from './report/live-progress.js';
 export { mergeRunReport, runStatusOf } from './report/merge.js';
+export { renderReportText } from './report/render-text.js';
 export { parseFinalAnswer, validateJson } from './report/structured-output.js';
 export type {
   AgentReport,
@@ -65,5 +75,6 @@ export type {
 } from './report/types.js';
 export { type BudgetPool, createBudgetPool } from './runtime/budget.js';
 export type { RunEvent, RunEventListener } from './runtime/events.js';
+export { modelFor, type ResolvedAccess, resolveAccess } from './runtime/resolve-agent.js';
 export type { LocalTool, RunContext } from './runtime/run-context.js';
 export { runSubagent, type SubagentRequest } from './runtime/subagent.js';
