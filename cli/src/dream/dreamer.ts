@@ -3,6 +3,7 @@ import {
   type Coordinator,
   createCoordinator,
   type MeshworkConfig,
+  type ModelAccess,
 } from '@meshwork/coordinator';
 import type { ToolRole } from '@meshwork/kit';
 import { parseProfile } from '@meshwork/permissions';
@@ -52,6 +53,8 @@ export interface DreamCoordinatorOptions {
    */
   base: Coordinator;
   logger?: Logger | undefined;
+  /** How the dreaming agent reaches the model; default: the environment, as for any run. */
+  modelAccess?: ModelAccess | undefined;
 }
 
 /**
@@ -99,6 +102,7 @@ export async function createDreamCoordinator(options: DreamCoordinatorOptions): 
     config: dreamConfig,
     pool: options.base.pool,
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.modelAccess ? { modelAccess: options.modelAccess } : {}),
   });
 }
 

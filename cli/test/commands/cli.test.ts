@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   createScriptedModelServer,
   createTempDir,
@@ -170,15 +171,18 @@ describe('meshwork CLI', () => {
     expect(again.stdout).toContain('kept     meshwork.json');
   });
 
-  it('init, run from a source checkout, points at the built servers so `servers` connects', async () => {
+  it('init points each server at the bin of its package, with its kind, so `servers` connects', async () => {
     await runCli(['init'], { cwd: dir.path });
     const written = JSON.parse(readFileSync(join(dir.path, 'meshwork.json'), 'utf8')) as {
-      mcpServers: Record<string, { command: string; args: string[] }>;
+      mcpServers: Record<string, { command: string; args: string[]; kind: string }>;
     };
-    for (const entry of Object.values(written.mcpServers)) {
-      expect(entry.command).toBe('node');
-      expect(existsSync(entry.args[0]!)).toBe(true);
-    }
+    const bin = (server: string) =>
+      fileURLToPath(new URL(`../../../servers/${server}/dist/cli.js`, import.meta.url));
+    expect(written.mcpServers).toEqual({
+      fs: { command: 'node', args: [bin('filesystem'), '.'], kind: 'filesystem' },
+      shell: { command: 'node', args: [bin('shell'), '--root', '.'], kind: 'shell' },
+      memory: { command: 'node', args: [bin('memory'), '--dir', '.meshwork/memory'], kind: 'memory' },
+    });
     const servers = await runCli(['servers'], { cwd: dir.path });
     expect(servers.stdout.match(/✓ Connected/g)).toHaveLength(3);
     expect(servers.code).toBe(0);

@@ -10,7 +10,7 @@ import {
   resolveDaemonPaths,
   type TaskQueue,
   type TaskRunner,
-} from '../../src/daemon/index.js';
+} from '../../src/index.js';
 
 const logger = createLogger({ name: 'daemon-test', level: 'silent' });
 

@@ -1,10 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { MemoryClient } from '../../src/daemon/dream/memory-client.js';
+import type { ScriptedTurn } from '@meshwork/testkit';
 
-/** The built memory server bin (the daemon reaches it only over MCP). */
-export const MEMORY_BIN = fileURLToPath(new URL('../../../servers/memory/dist/cli.js', import.meta.url));
+/** Calls one memory tool by name over a test's own MCP client (seeding goes around the CLI). */
+export type SeedCall = (name: string, args: Record<string, unknown>) => Promise<void>;
 
 /** Index bound used by the seeded memory: 5 lines, so the 7 seeded topics are over it. */
 export const INDEX_MAX_LINES = 5;
@@ -26,7 +25,7 @@ export function snapshotMemoryFiles(directory: string): Record<string, string> {
  * Seeds a memory that needs a dream: two duplicate deploy topics, a relative date, a fact the
  * latest transcript contradicts, and an index over its 5-line bound.
  */
-export async function seedMemory(memory: MemoryClient): Promise<void> {
+export async function seedMemory(call: SeedCall): Promise<void> {
   const topics: Array<{ slug: string; title: string; hook: string; type: string; body: string }> = [
     {
       slug: 'deploy-process',
@@ -72,8 +71,8 @@ export async function seedMemory(memory: MemoryClient): Promise<void> {
       body: 'VPN config for 2019.\n',
     },
   ];
-  for (const topic of topics) await memory.call('write_topic', { ...topic, mode: 'create' });
-  await memory.call('append_transcript', {
+  for (const topic of topics) await call('write_topic', { ...topic, mode: 'create' });
+  await call('append_transcript', {
     session: 'session-2026-03-06',
     entries: [
       {
@@ -86,31 +85,49 @@ export async function seedMemory(memory: MemoryClient): Promise<void> {
   });
 }
 
-/** What the dreaming subagent does in the tests: the consolidation a good model would make. */
-export const CONSOLIDATION_CALLS: Array<{ name: string; input: Record<string, unknown> }> = [
-  { name: 'read_index', input: {} },
-  { name: 'search_memory', input: { query: 'database', scope: 'transcripts' } },
+/** What a good model does with the seeded memory, as scripted turns of the dreaming agent. */
+export const CONSOLIDATION_TURNS: ScriptedTurn[] = [
+  { text: 'Orienting.', content: [{ type: 'tool_use', name: 'mcp__memory__read_index', input: {} }] },
   {
-    name: 'write_topic',
-    input: {
-      slug: 'deploy-process',
-      body: 'Run `make deploy` from the main branch.\n',
-      mode: 'replace',
-      hook: 'how to deploy (merged)',
-    },
-  },
-  { name: 'delete_topic', input: { slug: 'deploy-steps' } },
-  {
-    name: 'write_topic',
-    input: { slug: 'release-date', body: 'The release is on 2026-03-13.\n', mode: 'replace' },
+    text: 'Gathering.',
+    content: [
+      {
+        type: 'tool_use',
+        name: 'mcp__memory__search_memory',
+        input: { query: 'database', scope: 'transcripts' },
+      },
+    ],
   },
   {
-    name: 'write_topic',
-    input: {
-      slug: 'database',
-      body: 'We use Postgres (switched from MySQL on 2026-03-06).\n',
-      mode: 'replace',
-    },
+    text: 'Consolidating and pruning.',
+    content: [
+      {
+        type: 'tool_use',
+        name: 'mcp__memory__write_topic',
+        input: {
+          slug: 'deploy-process',
+          body: 'Run `make deploy` from the main branch.\n',
+          mode: 'replace',
+          hook: 'how to deploy (merged)',
+        },
+      },
+      { type: 'tool_use', name: 'mcp__memory__delete_topic', input: { slug: 'deploy-steps' } },
+      {
+        type: 'tool_use',
+        name: 'mcp__memory__write_topic',
+        input: { slug: 'release-date', body: 'The release is on 2026-03-13.\n', mode: 'replace' },
+      },
+      {
+        type: 'tool_use',
+        name: 'mcp__memory__write_topic',
+        input: {
+          slug: 'database',
+          body: 'We use Postgres (switched from MySQL on 2026-03-06).\n',
+          mode: 'replace',
+        },
+      },
+      { type: 'tool_use', name: 'mcp__memory__delete_topic', input: { slug: 'old-vpn' } },
+    ],
   },
-  { name: 'delete_topic', input: { slug: 'old-vpn' } },
+  { text: 'Merged the deploy topics, dated the release, Postgres replaces MySQL, pruned old-vpn.' },
 ];

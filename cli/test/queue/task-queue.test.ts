@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createTempDir, type TempDir } from '@meshwork/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTaskQueue, type TaskQueue } from '../../src/daemon/index.js';
+import { openTaskQueue, type TaskQueue } from '../../src/index.js';
 
 const alice = { id: 'owner-alice', pid: 111 };
 const bob = { id: 'owner-bob', pid: 222 };

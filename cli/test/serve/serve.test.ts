@@ -14,7 +14,10 @@ import {
 import type { Client } from '@modelcontextprotocol/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-const SERVE_BIN = fileURLToPath(new URL('../../dist/mesh-server/main.js', import.meta.url));
+import { CLI_BIN } from '../helpers/cli.js';
+
+/** `meshwork serve` for the HTTP helper, which puts its own flags before the command. */
+const SERVE_HTTP_BIN = fileURLToPath(new URL('../helpers/serve-bin.mjs', import.meta.url));
 const RUNNER = fileURLToPath(new URL('../daemon/fixtures/journal-runner.mjs', import.meta.url));
 
 interface DelegateOutput {
@@ -49,7 +52,7 @@ describe('meshwork serve', () => {
   });
 
   it('lists its five tools and the project agents over stdio', async () => {
-    stdio = await spawnStdioServer({ bin: SERVE_BIN, args: ['--runner', RUNNER], cwd: dir.path });
+    stdio = await spawnStdioServer({ bin: CLI_BIN, args: ['serve', '--runner', RUNNER], cwd: dir.path });
     const tools = await stdio.client.listTools();
     expect(tools.tools.map((tool) => tool.name)).toEqual([
       'delegate_task',
@@ -71,7 +74,7 @@ describe('meshwork serve', () => {
   });
 
   it('delegate_task over stdio runs the task in-process and returns the result with progress', async () => {
-    stdio = await spawnStdioServer({ bin: SERVE_BIN, args: ['--runner', RUNNER], cwd: dir.path });
+    stdio = await spawnStdioServer({ bin: CLI_BIN, args: ['serve', '--runner', RUNNER], cwd: dir.path });
     const progress: string[] = [];
     const result = await stdio.client.callTool(
       { name: 'delegate_task', arguments: { task: 'sleep 200' } },
@@ -88,7 +91,7 @@ describe('meshwork serve', () => {
   });
 
   it('never blocks the connection: other calls answer while delegate_task waits', async () => {
-    stdio = await spawnStdioServer({ bin: SERVE_BIN, args: ['--runner', RUNNER], cwd: dir.path });
+    stdio = await spawnStdioServer({ bin: CLI_BIN, args: ['serve', '--runner', RUNNER], cwd: dir.path });
     const release = join(dir.path, 'release');
     const long = stdio.client.callTool({ name: 'delegate_task', arguments: { task: `hold ${release}` } });
     const quick = await stdio.client.callTool({ name: 'delegate_task', arguments: { task: 'hello' } });
@@ -101,7 +104,7 @@ describe('meshwork serve', () => {
   });
 
   it('returns at once with wait_seconds 0, then task_status, task_result and cancel_task follow up', async () => {
-    stdio = await spawnStdioServer({ bin: SERVE_BIN, args: ['--runner', RUNNER], cwd: dir.path });
+    stdio = await spawnStdioServer({ bin: CLI_BIN, args: ['serve', '--runner', RUNNER], cwd: dir.path });
     const release = join(dir.path, 'release');
     const queued = (
       await stdio.client.callTool({
@@ -140,7 +143,7 @@ describe('meshwork serve', () => {
   });
 
   it('delegate_task over HTTP (both protocol eras) gets the result', async () => {
-    http = await startHttpServer({ bin: SERVE_BIN, args: ['--runner', RUNNER], cwd: dir.path });
+    http = await startHttpServer({ bin: SERVE_HTTP_BIN, args: ['--runner', RUNNER], cwd: dir.path });
     const legacy = await connectHttpClient(http.url);
     const modern = await connectHttpClient(http.url, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
     clients.push(legacy, modern);
@@ -158,8 +161,8 @@ describe('meshwork serve', () => {
 
   it('with --no-worker only enqueues, and a failing task reports its error', async () => {
     stdio = await spawnStdioServer({
-      bin: SERVE_BIN,
-      args: ['--runner', RUNNER, '--no-worker'],
+      bin: CLI_BIN,
+      args: ['serve', '--runner', RUNNER, '--no-worker'],
       cwd: dir.path,
     });
     const queued = (
@@ -167,7 +170,7 @@ describe('meshwork serve', () => {
     ).structuredContent as unknown as DelegateOutput;
     expect(queued).toMatchObject({ status: 'queued', finished: false });
     await stdio.close();
-    stdio = await spawnStdioServer({ bin: SERVE_BIN, args: ['--runner', RUNNER], cwd: dir.path });
+    stdio = await spawnStdioServer({ bin: CLI_BIN, args: ['serve', '--runner', RUNNER], cwd: dir.path });
     const result = await stdio.client.callTool({
       name: 'task_result',
       arguments: { task_id: queued.task_id, wait_seconds: 20 },
