@@ -47,8 +47,11 @@ const COMMANDS: Record<string, CommandHandler> = {
   serve: serveCommand,
 };
 
-/** Commands that stop on SIGINT/SIGTERM in their own way (a worker drains, a server shuts down). */
-const OWN_SIGNALS = new Set(['daemon', 'dream', 'serve']);
+/**
+ * Commands whose agents a first SIGINT/SIGTERM cancels (the partial report is still written); the
+ * others stop in their own way (a worker drains, a server shuts down) or at once.
+ */
+const CANCELLABLE_RUNS = new Set(['run', 'demo']);
 
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
@@ -68,7 +71,7 @@ async function main(): Promise<number> {
     cwd: process.cwd(),
     env: process.env,
   };
-  if (!OWN_SIGNALS.has(command)) {
+  if (CANCELLABLE_RUNS.has(command)) {
     io.signal = controller.signal;
     let interrupts = 0;
     const onSignal = (signal: NodeJS.Signals) => {

@@ -52,8 +52,7 @@ export interface RunRequest {
 /** Options of {@link createCoordinator}. */
 export interface CoordinatorOptions {
   config: MeshworkConfig;
-  /** Unused beyond the daemon's contract; the project is `projectDir ?? config.projectDir`. */
-  cwd?: string;
+  /** The project the agents work on; default `config.projectDir`. */
   projectDir?: string;
   logger?: Logger;
   /** True only when a person at a terminal can answer `ask` rules. Default false: ask = deny. */

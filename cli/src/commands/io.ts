@@ -8,7 +8,7 @@ export interface CliIo {
   /** The project directory. */
   cwd: string;
   env: Record<string, string | undefined>;
-  /** Aborted on SIGINT/SIGTERM for the commands that do not handle signals themselves. */
+  /** Aborted on the first SIGINT/SIGTERM for `run` and `demo`, which then cancel their agents. */
   signal?: AbortSignal;
   /** Reads one line from the user (interactive `ask` prompts); absent when there is no terminal. */
   ask?: (question: string) => Promise<string>;
