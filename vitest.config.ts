@@ -10,6 +10,7 @@ export default defineConfig({
       'packages/*/vitest.config.ts',
       'servers/*/vitest.config.ts',
       'coordinator/vitest.config.ts',
+      'cli/vitest.config.ts',
       'test/vitest.config.ts',
     ],
   },

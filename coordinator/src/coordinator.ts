@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import type { ToolRole } from '@meshwork/kit';
 import type { AskQuestion } from '@meshwork/permissions';
 import type { ScriptedModelServer } from '@meshwork/scripted-model';
 import { nanoid } from 'nanoid';
@@ -27,7 +28,9 @@ import { createEventLog } from './runtime/event-log.js';
 import type { RunEvent } from './runtime/events.js';
 import type { RunContext } from './runtime/run-context.js';
 import { runSubagent } from './runtime/subagent.js';
+import type { ToolCallOutcome } from './servers/server-connection.js';
 import { createServerPool, type ServerPool } from './servers/server-pool.js';
+import { toolWithRole } from './servers/tool-with-role.js';
 
 /** One item of a fixed fan-out (`meshwork run --plan`). */
 export interface PlanItem {
@@ -55,8 +58,7 @@ export interface RunRequest {
 /** Options of {@link createCoordinator}. */
 export interface CoordinatorOptions {
   config: MeshworkConfig;
-  /** Unused beyond the daemon's contract; the project is `projectDir ?? config.projectDir`. */
-  cwd?: string;
+  /** The project the agents work on; default `config.projectDir`. */
   projectDir?: string;
   logger?: Logger;
   /** True only when a person at a terminal can answer `ask` rules. Default false: ask = deny. */
@@ -75,6 +77,17 @@ export interface CoordinatorOptions {
   modelFetch?: ModelFetch;
   /** Environment to read the model settings from (default process.env). */
   env?: Record<string, string | undefined>;
+  /**
+   * Run over this pool (another coordinator's, built from the same `mcpServers`) instead of a new
+   * one, so both share the server processes; `close()` then leaves it to its owner.
+   */
+  pool?: ServerPool;
+}
+
+/** Options of {@link Coordinator.callTool}. */
+export interface CallToolOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
 }
 
 /** Runs tasks over one shared server pool. */
@@ -84,6 +97,22 @@ export interface Coordinator {
   readonly pool: ServerPool;
   /** Resolves how the model is reached (starts the offline server when that is the answer). */
   modelAccess(): Promise<ModelAccess>;
+  /**
+   * The name of `server`'s tool that declares `role` in its `_meta` (see `TOOL_ROLES` in
+   * `@meshwork/kit`), or undefined when none does.
+   */
+  findToolByRole(server: string, role: ToolRole): Promise<string | undefined>;
+  /**
+   * Calls the tool of `server` that declares `role`, outside any model turn, over the pooled
+   * connection that a subagent allowed only that server would get. It is the caller's own call,
+   * not an agent's, so no profile gates it. Throws `E_NO_TOOL_ROLE` when no tool declares the role.
+   */
+  callTool(
+    server: string,
+    role: ToolRole,
+    args?: Record<string, unknown>,
+    options?: CallToolOptions,
+  ): Promise<ToolCallOutcome>;
   close(): Promise<void>;
 }
 
@@ -124,20 +153,28 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   const projectDir = options.projectDir ?? config.projectDir;
   const env = options.env ?? process.env;
   let listener: ((event: RunEvent) => void) | undefined;
-  const pool = createServerPool({
-    config,
-    projectDir,
-    ...(options.logger ? { logger: options.logger } : {}),
-    onEvent(event) {
-      listener?.({
-        type: event.type,
-        server: event.server,
-        ...(event.pid === undefined ? {} : { pid: event.pid }),
-        message: `${event.server} ${event.type === 'server_started' ? `started${event.pid ? ` (pid ${event.pid})` : ''}` : `exited${event.detail ? `: ${event.detail}` : ''}`}`,
-      });
-    },
-  });
+  const ownsPool = options.pool === undefined;
+  const pool =
+    options.pool ??
+    createServerPool({
+      config,
+      projectDir,
+      ...(options.logger ? { logger: options.logger } : {}),
+      onEvent(event) {
+        listener?.({
+          type: event.type,
+          server: event.server,
+          ...(event.pid === undefined ? {} : { pid: event.pid }),
+          message: `${event.server} ${event.type === 'server_started' ? `started${event.pid ? ` (pid ${event.pid})` : ''}` : `exited${event.detail ? `: ${event.detail}` : ''}`}`,
+        });
+      },
+    });
   let offline: ScriptedModelServer | undefined;
+  // Deterministic calls share the connection of a subagent allowed only that server.
+  const serverOnly = (server: string) => pool.acquire(server, { servers: [server], allow: [`${server}:*`] });
+  async function findToolByRole(server: string, role: ToolRole): Promise<string | undefined> {
+    return toolWithRole(await serverOnly(server).connection.tools(), role)?.name;
+  }
   let access: Promise<ModelAccess> | undefined;
   let model: ModelClient | undefined;
 
@@ -171,6 +208,17 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
 
   return {
     pool,
+    findToolByRole,
+    async callTool(server, role, args = {}, callOptions = {}) {
+      const tool = await findToolByRole(server, role);
+      if (tool === undefined) {
+        throw new CoordinatorError(
+          'E_NO_TOOL_ROLE',
+          `The ${server} server has no tool with the role ${role}; is it a meshwork memory server of this version?`,
+        );
+      }
+      return serverOnly(server).connection.call(tool, args, callOptions);
+    },
     modelAccess: () => {
       access ??= resolveAccess();
       return access;
@@ -344,7 +392,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       }
     },
     async close() {
-      await pool.close();
+      if (ownsPool) await pool.close();
       await offline?.close();
     },
   };

@@ -11,6 +11,7 @@ export const COORDINATOR_ERROR_CODES = [
   'E_CONFIG',
   'E_CONFIG_VARIABLE',
   'E_NO_AGENTS',
+  'E_NO_TOOL_ROLE',
   'E_UNKNOWN_AGENT',
   'E_PLAN',
   // Servers and tool calls (the `code` of a ToolCallOutcome the coordinator sets itself).

@@ -11,6 +11,7 @@ export type {
   ServerKind,
 } from './config/types.js';
 export {
+  type CallToolOptions,
   type Coordinator,
   type CoordinatorOptions,
   createCoordinator,
@@ -37,7 +38,9 @@ export {
 } from './model/model-client.js';
 export { loadOfflineScript, type OfflineScript } from './model/offline-script.js';
 export { costOf, type TokenUsage } from './model/pricing.js';
+export { createLiveProgress, type LiveProgress, type ProgressSink } from './report/live-progress.js';
 export { mergeRunReport, runStatusOf } from './report/merge.js';
+export { renderReportText } from './report/render-text.js';
 export { parseFinalAnswer, validateJson } from './report/structured-output.js';
 export type {
   AgentReport,
@@ -51,11 +54,19 @@ export type {
 } from './report/types.js';
 export { type BudgetPool, createBudgetPool } from './runtime/budget.js';
 export type { RunEvent, RunEventListener } from './runtime/events.js';
+export { modelFor, type ResolvedAccess, resolveAccess } from './runtime/resolve-agent.js';
 export type { LocalTool, RunContext } from './runtime/run-context.js';
 export { runSubagent, type SubagentRequest } from './runtime/subagent.js';
-export type { LaunchSpec, ServerConnection, ToolCallOutcome } from './servers/server-connection.js';
+export {
+  createServerConnection,
+  type LaunchSpec,
+  type ServerConnection,
+  type ServerConnectionOptions,
+  type ToolCallOutcome,
+} from './servers/server-connection.js';
 export {
   createServerPool,
+  launchSpecOf,
   type PooledServer,
   type ServerPool,
   type ServerPoolOptions,

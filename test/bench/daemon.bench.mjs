@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Daemon benchmark (issue 6): submit → start latency with an idle daemon (target p50 <= 50 ms) and
 // the daemon's idle CPU (target < 1% over 60 s). It spawns the built daemon
-// (coordinator/dist/daemon/main.js) with a no-op task runner, submits through the same path as
+// (cli/dist/cli.js daemon) with a no-op task runner, submits through the same path as
 // `meshwork submit` (insert into the SQLite queue + touch the wake file) and reads created_at /
 // started_at from the queue. CPU comes from /proc/<pid>/stat (utime + stime).
 //
@@ -15,10 +15,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const daemonMain = join(root, 'coordinator/dist/daemon/main.js');
-const { openTaskQueue, notifyWorker, resolveDaemonPaths } = await import(
-  join(root, 'coordinator/dist/daemon/index.js')
-);
+const cliBin = join(root, 'cli/dist/cli.js');
+const { openTaskQueue, notifyWorker, resolveDaemonPaths } = await import('@meshwork/cli');
 
 const print = (line) => process.stdout.write(`${line}\n`);
 const submits = Number(process.env.DAEMON_BENCH_SUBMITS ?? 40);
@@ -36,7 +34,7 @@ const paths = resolveDaemonPaths(project);
 
 const daemon = spawn(
   process.execPath,
-  [daemonMain, 'daemon', '--runner', runner, '--no-dream', '--log-level', 'warn'],
+  [cliBin, 'daemon', '--runner', runner, '--no-dream', '--log-level', 'warn'],
   {
     cwd: project,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -88,7 +86,7 @@ try {
   const cliLatencies = [];
   for (let index = 0; index < cliSubmits; index += 1) {
     await sleep(150);
-    const id = execFileSync(process.execPath, [daemonMain, 'submit', `cli ${index}`], {
+    const id = execFileSync(process.execPath, [cliBin, 'submit', `cli ${index}`], {
       cwd: project,
       encoding: 'utf8',
     }).trim();

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 export const FS_BIN = fileURLToPath(new URL('../../servers/filesystem/dist/cli.js', import.meta.url));
 export const SHELL_BIN = fileURLToPath(new URL('../../servers/shell/dist/cli.js', import.meta.url));
 export const MEMORY_BIN = fileURLToPath(new URL('../../servers/memory/dist/cli.js', import.meta.url));
-export const CLI_BIN = fileURLToPath(new URL('../../coordinator/dist/cli.js', import.meta.url));
+export const CLI_BIN = fileURLToPath(new URL('../../cli/dist/cli.js', import.meta.url));
 
 /** The three real servers as meshwork.json entries. */
 export function realServers(): Record<string, unknown> {

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openTaskQueue, resolveDaemonPaths, type TaskRecord } from '@meshwork/cli';
 import { createScriptedModelServer, createTempDir, type TempDir } from '@meshwork/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTaskQueue, resolveDaemonPaths, type TaskRecord } from '../../coordinator/dist/daemon/index.js';
 import { type DaemonProcess, runCli, startDaemon, waitUntil } from './support.js';
 
 /** Highest number of tasks whose [started, finished] intervals overlap (a finish at t precedes a start at t). */

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openTaskQueue, resolveDaemonPaths } from '@meshwork/cli';
 import { createTempDir, type TempDir } from '@meshwork/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTaskQueue, resolveDaemonPaths } from '../../coordinator/dist/daemon/index.js';
 import {
   type DaemonProcess,
   JOURNAL_RUNNER,

@@ -14,7 +14,9 @@ import {
 import type { Client } from '@modelcontextprotocol/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-const SERVE_BIN = fileURLToPath(new URL('../../coordinator/dist/mesh-server/main.js', import.meta.url));
+const CLI_BIN = fileURLToPath(new URL('../../cli/dist/cli.js', import.meta.url));
+/** `meshwork serve` for the HTTP helper, which puts its own flags before the command. */
+const SERVE_HTTP_BIN = fileURLToPath(new URL('../../cli/test/helpers/serve-bin.mjs', import.meta.url));
 
 interface DelegateOutput {
   task_id: string;
@@ -58,7 +60,7 @@ describe('meshwork serve with the real coordinator and the scripted model', () =
   });
 
   it('delegate_task over stdio runs the agent and returns its report, with progress', async () => {
-    stdio = await spawnStdioServer({ bin: SERVE_BIN, cwd: dir.path, env });
+    stdio = await spawnStdioServer({ bin: CLI_BIN, args: ['serve'], cwd: dir.path, env });
     const agents = await stdio.client.callTool({ name: 'list_agents', arguments: {} });
     expect(agents.structuredContent).toEqual({
       agents: [{ name: 'worker', description: 'Does one small job and reports.' }],
@@ -77,7 +79,7 @@ describe('meshwork serve with the real coordinator and the scripted model', () =
   });
 
   it('delegate_task over HTTP gets the result', async () => {
-    http = await startHttpServer({ bin: SERVE_BIN, cwd: dir.path, env });
+    http = await startHttpServer({ bin: SERVE_HTTP_BIN, cwd: dir.path, env });
     client = await connectHttpClient(http.url);
     const result = await client.callTool({
       name: 'delegate_task',

@@ -4,11 +4,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { pickEnvironment } from '@meshwork/testkit';
 
-/** The daemon-side entry of the built coordinator (also what `meshwork daemon start` spawns). */
-export const DAEMON_MAIN = fileURLToPath(new URL('../../coordinator/dist/daemon/main.js', import.meta.url));
+/** The built `meshwork` bin (`meshwork daemon start` spawns it too). */
+export const CLI_BIN = fileURLToPath(new URL('../../cli/dist/cli.js', import.meta.url));
 /** The journaling task runner used instead of the coordinator when a test needs no model. */
 export const JOURNAL_RUNNER = fileURLToPath(
-  new URL('../../coordinator/test/daemon/fixtures/journal-runner.mjs', import.meta.url),
+  new URL('../../cli/test/daemon/fixtures/journal-runner.mjs', import.meta.url),
 );
 
 /** A foreground daemon process. */
@@ -28,7 +28,7 @@ export async function startDaemon(options: {
   args?: string[];
   env?: Record<string, string>;
 }): Promise<DaemonProcess> {
-  const child = spawn(process.execPath, [DAEMON_MAIN, 'daemon', ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [CLI_BIN, 'daemon', ...(options.args ?? [])], {
     cwd: options.cwd,
     env: { ...pickEnvironment(), ...options.env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -77,7 +77,7 @@ export function runCli(
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [DAEMON_MAIN, ...args],
+      [CLI_BIN, ...args],
       { cwd: options.cwd, env: { ...pickEnvironment(), ...options.env } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
