@@ -10,6 +10,8 @@ import { safeName } from './transcript.js';
 export interface ToolExecution {
   text: string;
   isError: boolean;
+  /** The failure's code (the server's, the gate's or the coordinator's), beside the text the model reads. */
+  code?: string;
   /** Time spent in the server round trip (or the local tool), ms; the gate is not included. */
   durationMs: number;
 }
@@ -69,7 +71,8 @@ export function createToolExecutor(options: ToolExecutorOptions) {
     const tool = byName.get(name);
     if (!tool) {
       return {
-        text: `E_UNKNOWN_TOOL: there is no tool named ${name} for you. Use only the tools listed in this conversation.`,
+        text: `There is no tool named ${name} for you. Use only the tools listed in this conversation.`,
+        code: 'E_UNKNOWN_TOOL',
         isError: true,
         durationMs: 0,
       };
@@ -113,7 +116,12 @@ export function createToolExecutor(options: ToolExecutorOptions) {
           message: `${agentId}: ${label} denied: ${verdict.decision.reason}`,
         });
       }
-      return { text: verdict.message, isError: true, durationMs: performance.now() - started };
+      return {
+        text: verdict.message,
+        isError: true,
+        code: verdict.code,
+        durationMs: performance.now() - started,
+      };
     }
     run.emit({
       type: 'tool_started',
@@ -124,13 +132,22 @@ export function createToolExecutor(options: ToolExecutorOptions) {
       message: `${agentId}: ${label}`,
     });
     const callStarted = performance.now();
-    let outcome: { text: string; isError: boolean };
+    let outcome: { text: string; isError: boolean; code?: string };
     try {
       outcome = await tool.connection.call(tool.tool, input, { signal });
     } catch (error) {
       if (signal.aborted)
-        outcome = { text: 'E_CANCELLED: the call was cancelled because the agent stopped.', isError: true };
-      else outcome = { text: `E_TOOL_FAILED: ${(error as Error).message}`, isError: true };
+        outcome = {
+          text: 'The call was cancelled because the agent stopped.',
+          isError: true,
+          code: 'E_CANCELLED',
+        };
+      else
+        outcome = {
+          text: `The tool call failed: ${(error as Error).message}`,
+          isError: true,
+          code: 'E_TOOL_FAILED',
+        };
     }
     const durationMs = performance.now() - callStarted;
     if (!outcome.isError) {
@@ -159,6 +176,11 @@ export function createToolExecutor(options: ToolExecutorOptions) {
       durationMs,
       message: `${agentId}: ${label} ${outcome.isError ? 'failed' : 'ok'}`,
     });
-    return { text: await cut(outcome.text, toolUseId), isError: outcome.isError, durationMs };
+    return {
+      text: await cut(outcome.text, toolUseId),
+      isError: outcome.isError,
+      ...(outcome.code === undefined ? {} : { code: outcome.code }),
+      durationMs,
+    };
   };
 }
