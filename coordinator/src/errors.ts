@@ -3,8 +3,8 @@ import { MeshworkError, type MeshworkErrorOptions } from '@meshwork/kit/errors';
 export { messageOf } from '@meshwork/kit/errors';
 
 /**
- * Every code the coordinator (and, until they move to their own package, the daemon and
- * `meshwork serve`) raises or puts on a tool call's outcome, so the compiler checks each one.
+ * Every code the coordinator raises or puts on a tool call's outcome, so the compiler checks each
+ * one. The daemon's and the CLI's codes live in `@meshwork/cli`.
  */
 export const COORDINATOR_ERROR_CODES = [
   // Configuration and agents.
@@ -32,28 +32,7 @@ export const COORDINATOR_ERROR_CODES = [
   'E_NO_MODEL',
   'E_MODEL',
   'E_MODEL_RETRIES',
-  'E_MODEL_TRANSPORT',
   'E_STREAM_INCOMPLETE',
-  'E_ABORTED',
-  // Daemon, queue and dreams.
-  'E_AMBIGUOUS_ID',
-  'E_BAD_CRON',
-  'E_BAD_TIME',
-  'E_DREAM_AGENT',
-  'E_DREAM_FAILED',
-  'E_DREAM_RUNNING',
-  'E_INTERRUPTED',
-  'E_MEMORY_CONNECT',
-  'E_MEMORY_TOOL',
-  'E_NO_COORDINATOR',
-  'E_NO_MEMORY_SERVER',
-  'E_QUEUE_OPEN',
-  'E_RUNNER',
-  'E_RUN_PARTIAL',
-  'E_RUN_FAILED',
-  'E_RUN_CANCELLED',
-  'E_TASK_FAILED',
-  'E_TASK_NOT_FOUND',
 ] as const;
 /** One of {@link COORDINATOR_ERROR_CODES}. */
 export type CoordinatorErrorCode = (typeof COORDINATOR_ERROR_CODES)[number];
