@@ -58,7 +58,7 @@ export async function serveHttp(
     maxRequestBodySize: maxBodyBytes,
     onerror: (error) => logger.warn({ err: error }, 'mcp handler error'),
   });
-  // Loaded here, not at import: a stdio-only server never pays the ~5 MB this adapter costs.
+  // Loaded here, not at import: a stdio-only server never loads the HTTP adapter.
   const { toNodeHandler } = await import('@modelcontextprotocol/node');
   const nodeHandler = toNodeHandler(mcpHandler, {
     maxRequestBodySize: maxBodyBytes,
