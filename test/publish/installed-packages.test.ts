@@ -9,6 +9,7 @@ import { connectInstalledBin, runInstalledBin } from './installed-bins.js';
 import {
   findPnpm,
   findStoreDir,
+  forgetProject,
   type InstallResult,
   installTarballs,
   type PackedTarball,
@@ -54,6 +55,7 @@ describe('the published packages, installed from their tarballs', () => {
   let projectDir: string;
   let packed: PackedTarball[] = [];
   let install: InstallResult;
+  let storeDir: string | undefined;
 
   beforeAll(async () => {
     scratch = await createTempDir('meshwork-publish-');
@@ -62,6 +64,7 @@ describe('the published packages, installed from their tarballs', () => {
     await mkdir(tarballs);
     await mkdir(projectDir);
     const pnpm = await findPnpm(ROOT);
+    storeDir = await findStoreDir(pnpm, ROOT);
     packed = await packPackages(pnpm, ROOT, PACKAGES, tarballs);
     install = await installTarballs({
       pnpm,
@@ -69,11 +72,12 @@ describe('the published packages, installed from their tarballs', () => {
       tarballs: packed,
       projectDir,
       scratchDir: scratch.path,
-      storeDir: await findStoreDir(pnpm, ROOT),
+      storeDir,
     });
   }, 120_000);
 
   afterAll(async () => {
+    if (storeDir) await forgetProject(storeDir, projectDir);
     await scratch?.remove();
   });
 

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, readdir, readlink, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { startLockfileRegistry } from './lockfile-registry.js';
@@ -171,5 +171,21 @@ export async function installTarballs(options: InstallTarballsOptions): Promise<
     );
   } finally {
     await registry.close();
+  }
+}
+
+/**
+ * Removes the link pnpm left in the store's `projects/` folder for `projectDir` (pnpm records every
+ * project that uses a store), so runs of this test leave no dangling links in the user's store.
+ */
+export async function forgetProject(storeDir: string, projectDir: string): Promise<void> {
+  const versions = (await readdir(storeDir).catch(() => [])).filter((name) => /^v\d+$/.test(name));
+  for (const version of versions) {
+    const projects = join(storeDir, version, 'projects');
+    for (const name of await readdir(projects).catch(() => [])) {
+      const link = join(projects, name);
+      const target = await readlink(link).catch(() => undefined);
+      if (target !== undefined && resolve(projects, target) === projectDir) await unlink(link);
+    }
   }
 }
