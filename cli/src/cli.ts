@@ -2,6 +2,7 @@
 // The `meshwork` bin: parses the command name, wires the process (stdio, signals, a prompt on a
 // terminal) into a CliIo and is the only file that exits the process.
 import { createInterface } from 'node:readline/promises';
+import { readPackageVersion } from '@meshwork/kit';
 import { agentsCommand } from './commands/agents.js';
 import { daemonCommand } from './commands/daemon.js';
 import { demoCommand } from './commands/demo.js';
@@ -24,6 +25,7 @@ const USAGE = `Usage: meshwork <command> [options]
   agents list             the agents and their profiles
   servers                 start every configured server and report status, tools and latency
   init                    write a starter meshwork.json, three agents and docs
+  --version               print the version of meshwork
 
   daemon [start|stop|status]    run the worker (foreground, or in the background)
   submit "<task>"               add a task to the durable queue
@@ -58,6 +60,10 @@ async function main(): Promise<number> {
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (command === '--version' || command === '-v' || command === 'version') {
+    process.stdout.write(`${readPackageVersion(new URL('../package.json', import.meta.url))}\n`);
+    return EXIT.ok;
   }
   const handler = COMMANDS[command];
   if (!handler) {

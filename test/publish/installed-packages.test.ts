@@ -165,13 +165,8 @@ describe('the published packages, installed from their tarballs', () => {
   describe.runIf(BINS.some(({ bin }) => bin === MESHWORK_BIN))(MESHWORK_BIN, () => {
     const owner = BINS.find(({ bin }) => bin === MESHWORK_BIN)?.pkg;
 
-    it(`--version prints ${owner?.version}`, async (context) => {
+    it(`--version prints ${owner?.version}`, async () => {
       const output = await runInstalledBin(projectDir, MESHWORK_BIN, ['--version'], scratch.path);
-      // Issue 14: "`meshwork --version` is an unknown command". Skipped, not passed, until it exists.
-      context.skip(
-        /unknown command/i.test(output.stderr),
-        'meshwork --version is not implemented yet (issue 14)',
-      );
       expect(output.code, output.stderr).toBe(0);
       expect(`${output.stdout}${output.stderr}`.trim().split('\n')).toContain(owner?.version);
     });

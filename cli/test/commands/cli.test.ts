@@ -42,6 +42,15 @@ describe('meshwork CLI', () => {
     profiles: { talker: { allow: ['echo:*'] } },
   };
 
+  it('--version prints the version of @meshwork/cli and exits 0', async () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    const result = await runCli(['--version'], { cwd: dir.path });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${manifest.version}\n`);
+  });
+
   it('lists agents from .meshwork/agents and .claude/agents', async () => {
     await project(config);
     const result = await runCli(['agents', 'list', '--json'], { cwd: dir.path });
