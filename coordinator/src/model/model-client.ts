@@ -77,17 +77,17 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** The URL without credentials or query (where a gateway may carry a key). */
-function redactedUrl(url: string): string {
+/** The Messages endpoint under `baseURL`, without credentials or query (where a gateway may carry a key). */
+function messagesUrlOf(baseURL: string): string {
   try {
-    const parsed = new URL(url);
+    const parsed = new URL(baseURL);
     parsed.username = '';
     parsed.password = '';
     parsed.search = '';
     parsed.hash = '';
-    return parsed.toString();
+    return `${parsed.toString().replace(/\/+$/, '')}/v1/messages`;
   } catch {
-    return '(an unparsable URL)';
+    return '(an unparsable base URL)';
   }
 }
 
@@ -126,7 +126,7 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
     ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
     ...(options.baseURL !== undefined ? { baseURL: options.baseURL } : {}),
   });
-  const messagesUrl = redactedUrl(`${anthropic.baseURL.replace(/\/+$/, '')}/v1/messages`);
+  const messagesUrl = messagesUrlOf(anthropic.baseURL);
   return {
     async create(request, callOptions = {}) {
       for (let attempt = 0; ; attempt += 1) {

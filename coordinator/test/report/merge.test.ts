@@ -19,6 +19,7 @@ function agent(id: string, status: AgentReport['status'], summary: string): Agen
     durationMs: 5,
     turns: 2,
     toolCalls: 1,
+    calls: [],
     denied: [],
     tools: [],
     transcript: 'agents/x.jsonl',
