@@ -134,6 +134,7 @@ function notStartedReport(item: PlanItem, run: RunContext): AgentReport {
     durationMs: 0,
     turns: 0,
     toolCalls: 0,
+    calls: [],
     denied: [],
     tools: [],
     error: 'cancelled before it started',
@@ -311,6 +312,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
           semaphore: createSemaphore(request.concurrency ?? config.concurrency),
           maxDepth: config.lead.maxDepth,
           reports: [],
+          delegations: [],
         };
         let lead: AgentReport | undefined;
         try {
@@ -368,6 +370,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
           offline: isOffline,
           ...(lead ? { lead } : {}),
           agents,
+          delegations: delegation.delegations,
           conflicts: leases.conflicts().map((conflict) => {
             const local = relative(projectDir, conflict.path);
             return { ...conflict, path: local === '' || local.startsWith('..') ? conflict.path : local };

@@ -33,12 +33,16 @@ export { renderReportText } from './report/render-text.js';
 export type {
   AgentReport,
   AgentStatus,
+  DelegationOutcome,
+  DelegationRecord,
   DeniedCall,
   FileTouched,
   RunReport,
   RunStatus,
   RunTotals,
   SummaryLine,
+  ToolCallRecord,
+  ToolCallStatus,
 } from './report/types.js';
 export type { RunEvent, RunEventListener } from './runtime/events.js';
 export { modelFor, type ResolvedAccess, resolveAccess } from './runtime/resolve-agent.js';

@@ -1,5 +1,6 @@
 import type { AgentDefinition, Budgets } from '../config/types.js';
-import type { AgentReport } from '../report/types.js';
+import { isAgentOk, problemOf } from '../report/agent-outcome.js';
+import type { AgentReport, DelegationRecord } from '../report/types.js';
 import type { BudgetPool } from '../runtime/budget.js';
 import type { LocalTool, RunContext } from '../runtime/run-context.js';
 import { runSubagent } from '../runtime/subagent.js';
@@ -12,6 +13,22 @@ export interface DelegationContext {
   maxDepth: number;
   /** Every finished subagent report, in completion order. */
   reports: AgentReport[];
+  /** Every delegation, refused ones included, in the order they ended. */
+  delegations: DelegationRecord[];
+}
+
+function record(
+  context: DelegationContext,
+  item: { agent: string; task: string },
+  by: string | undefined,
+  outcome: Omit<DelegationRecord, 'agent' | 'task' | 'by'>,
+): void {
+  context.delegations.push({
+    ...(by === undefined ? {} : { by }),
+    agent: item.agent,
+    task: item.task,
+    ...outcome,
+  });
 }
 
 /** One delegated item. */
@@ -65,8 +82,20 @@ export async function runDelegated(
   };
   // Only top-level delegations take a concurrency slot: a nested child waiting for a slot held by
   // its own parent would deadlock. Nesting is bounded by the depth limit instead.
-  const report = parent.depth === 0 ? await context.semaphore.run(work, run.signal) : await work();
+  let report: AgentReport;
+  try {
+    report = parent.depth === 0 ? await context.semaphore.run(work, run.signal) : await work();
+  } catch (error) {
+    record(context, item, parent.id, { outcome: 'failed', reason: 'cancelled before it started' });
+    throw error;
+  }
   context.reports.push(report);
+  const problem = problemOf(report);
+  record(context, item, parent.id, {
+    outcome: isAgentOk(report) ? 'ok' : 'failed',
+    agentId: report.id,
+    ...(problem === undefined ? {} : { reason: problem }),
+  });
   return report;
 }
 
@@ -117,13 +146,16 @@ export function createDelegateTool(
     async run(input) {
       const name = typeof input.agent === 'string' ? input.agent : '';
       const task = typeof input.task === 'string' ? input.task : '';
+      const refuse = (text: string) => {
+        record(context, { agent: name, task }, parent.id, { outcome: 'refused', reason: text });
+        return { text, isError: true };
+      };
       if (context.run.config.agents[name] === undefined) {
-        return {
-          text: `E_UNKNOWN_AGENT: no agent named "${name}". Choose one of: ${agents.map((agent) => agent.name).join(', ')}.`,
-          isError: true,
-        };
+        return refuse(
+          `E_UNKNOWN_AGENT: no agent named "${name}". Choose one of: ${agents.map((agent) => agent.name).join(', ')}.`,
+        );
       }
-      if (task.trim() === '') return { text: 'E_NO_TASK: give the agent a task.', isError: true };
+      if (task.trim() === '') return refuse('E_NO_TASK: give the agent a task.');
       const report = await runDelegated(
         context,
         {
@@ -133,7 +165,11 @@ export function createDelegateTool(
         },
         parent,
       );
-      return { text: JSON.stringify(childView(report), null, 2), isError: report.status === 'failed' };
+      // An unmet output schema is an error the delegating agent can act on (delegate again).
+      return {
+        text: JSON.stringify(childView(report), null, 2),
+        isError: report.status === 'failed' || report.outputValid === false,
+      };
     },
   };
 }

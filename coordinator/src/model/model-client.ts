@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import Anthropic, { APIConnectionError } from '@anthropic-ai/sdk';
 import type { Message, MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages';
 import { CoordinatorError, messageOf } from '../errors.js';
 import { createMessageAccumulator } from './message-accumulator.js';
@@ -77,6 +77,42 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** The Messages endpoint under `baseURL`, without credentials or query (where a gateway may carry a key). */
+function messagesUrlOf(baseURL: string): string {
+  try {
+    const parsed = new URL(baseURL);
+    parsed.username = '';
+    parsed.password = '';
+    parsed.search = '';
+    parsed.hash = '';
+    return `${parsed.toString().replace(/\/+$/, '')}/v1/messages`;
+  } catch {
+    return '(an unparsable base URL)';
+  }
+}
+
+/** The innermost system error code (`ECONNREFUSED`, `ENOTFOUND`) under an error's causes. */
+function systemCodeOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+    current = current.cause;
+  }
+  return undefined;
+}
+
+/**
+ * A failure's message. The SDK's "Connection error." says nothing of where: name the URL it
+ * could not reach (never a key or a header) and the system error under it.
+ */
+function failureMessage(error: unknown, url: string): string {
+  const message = messageOf(error);
+  if (!(error instanceof APIConnectionError)) return message;
+  const code = systemCodeOf(error.cause);
+  return `${message} (${url}${code ? `: ${code}` : ''})`;
+}
+
 /**
  * Creates the client. The SDK's own retries are off: this client retries every attempt itself so
  * that a stream broken mid-message is retried like a 529, and each retry is reported.
@@ -90,6 +126,7 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
     ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
     ...(options.baseURL !== undefined ? { baseURL: options.baseURL } : {}),
   });
+  const messagesUrl = messagesUrlOf(anthropic.baseURL);
   return {
     async create(request, callOptions = {}) {
       for (let attempt = 0; ; attempt += 1) {
@@ -110,12 +147,17 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
           if (reason === undefined || attempt >= maxRetries) {
             throw new CoordinatorError(
               reason === undefined ? 'E_MODEL' : 'E_MODEL_RETRIES',
-              `The model call failed${reason === undefined ? '' : ` after ${attempt + 1} attempts`}: ${messageOf(error)}`,
+              `The model call failed${reason === undefined ? '' : ` after ${attempt + 1} attempts`}: ${failureMessage(error, messagesUrl)}`,
               { cause: error },
             );
           }
           const delayMs = backoffMs(attempt, retryAfterMs(error));
-          callOptions.onRetry?.({ attempt: attempt + 1, reason, delayMs, message: messageOf(error) });
+          callOptions.onRetry?.({
+            attempt: attempt + 1,
+            reason,
+            delayMs,
+            message: failureMessage(error, messagesUrl),
+          });
           await sleep(delayMs, callOptions.signal);
         }
       }

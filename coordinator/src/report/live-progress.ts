@@ -13,6 +13,17 @@ interface Row {
   turn: number;
   tokens: number;
   tool: string;
+  /** Ids of this agent's delegates that are running: while any is, the agent waits on them. */
+  delegates: Set<string>;
+}
+
+const FINISHED_STATES = new Set(['succeeded', 'failed', 'budget_exhausted', 'cancelled']);
+
+/** What a row shows: an agent whose delegates are running waits on them (it is not thinking). */
+function shownState(row: Row): string {
+  if (row.delegates.size > 0 && !FINISHED_STATES.has(row.state))
+    return `waiting on ${row.delegates.size} delegate(s)`;
+  return row.state;
 }
 
 /** Live progress: on a TTY one redrawn line per subagent (state, turn, tokens, current tool); otherwise one line per notable event. */
@@ -38,7 +49,7 @@ export function createLiveProgress(sink: ProgressSink): LiveProgress {
       ...notices.splice(0),
       ...[...rows.values()].map(
         (row) =>
-          `${row.id.padEnd(16)} ${row.state.padEnd(16)} turn ${String(row.turn).padStart(2)}  ${formatTokens(row.tokens).padStart(6)} tok  ${row.tool}`,
+          `${row.id.padEnd(16)} ${shownState(row).padEnd(16)} turn ${String(row.turn).padStart(2)}  ${formatTokens(row.tokens).padStart(6)} tok  ${row.tool}`,
       ),
     ];
     for (const line of lines) out += `\x1b[2K${line}\n`;
@@ -51,11 +62,13 @@ export function createLiveProgress(sink: ProgressSink): LiveProgress {
   const row = (id: string): Row => {
     let current = rows.get(id);
     if (!current) {
-      current = { id, state: 'starting', turn: 0, tokens: 0, tool: '' };
+      current = { id, state: 'starting', turn: 0, tokens: 0, tool: '', delegates: new Set() };
       rows.set(id, current);
     }
     return current;
   };
+  /** Which agent delegated each running agent. */
+  const parents = new Map<string, string>();
   const plain = (line: string) => {
     if (tty) {
       notices.push(line);
@@ -68,6 +81,10 @@ export function createLiveProgress(sink: ProgressSink): LiveProgress {
       switch (event.type) {
         case 'agent_started':
           row(event.agentId).state = 'running';
+          if (event.parentId !== undefined) {
+            parents.set(event.agentId, event.parentId);
+            row(event.parentId).delegates.add(event.agentId);
+          }
           if (!tty) plain(`- ${event.message}`);
           break;
         case 'turn_started':
@@ -83,10 +100,13 @@ export function createLiveProgress(sink: ProgressSink): LiveProgress {
         case 'tool_finished':
           row(event.agentId).state = 'running';
           break;
-        case 'agent_finished':
+        case 'agent_finished': {
           Object.assign(row(event.agentId), { state: event.status, tool: '' });
+          const parent = parents.get(event.agentId);
+          if (parent !== undefined) rows.get(parent)?.delegates.delete(event.agentId);
           if (!tty) plain(`- ${event.message}`);
           break;
+        }
         case 'tool_denied':
         case 'lease_conflict':
         case 'model_retry':

@@ -1,6 +1,7 @@
 import type { LeaseConflict } from '../gate/write-leases.js';
 import { addUsage, emptyUsage } from '../model/pricing.js';
-import type { AgentReport, RunReport, RunStatus, SummaryLine } from './types.js';
+import { isAgentOk, problemOf } from './agent-outcome.js';
+import type { AgentReport, DelegationRecord, RunReport, RunStatus, SummaryLine } from './types.js';
 
 /** Inputs of {@link mergeRunReport}. */
 export interface MergeInput {
@@ -11,6 +12,8 @@ export interface MergeInput {
   offline: boolean;
   lead?: AgentReport;
   agents: AgentReport[];
+  /** Every delegation, refused ones included (default: none recorded). */
+  delegations?: DelegationRecord[];
   conflicts: LeaseConflict[];
   cancelled: boolean;
   serverStarts: number;
@@ -18,29 +21,43 @@ export interface MergeInput {
   notes: string[];
 }
 
-/** The run's status from its agents: all succeeded, some, none, or interrupted. */
+/**
+ * The run's status from its parts. `succeeded`: every agent is ok (finished, and met its output
+ * schema when it has one; see isAgentOk) and no delegation was refused. `failed`: no agent
+ * finished at all, or the lead failed and no delegated agent finished. `partial`: anything in
+ * between, so an unmet schema or a refused delegation (even one the lead made up for) is never a
+ * success and never hidden. `cancelled`: the run was interrupted.
+ */
 export function runStatusOf(
   agents: readonly AgentReport[],
   lead: AgentReport | undefined,
   cancelled: boolean,
+  delegations: readonly DelegationRecord[] = [],
 ): RunStatus {
   if (cancelled) return 'cancelled';
   const all = lead ? [lead, ...agents] : [...agents];
   if (all.length === 0) return 'failed';
-  if (lead && lead.status !== 'succeeded' && agents.every((agent) => agent.status !== 'succeeded'))
-    return 'failed';
-  const succeeded = all.filter((agent) => agent.status === 'succeeded').length;
-  if (succeeded === all.length) return 'succeeded';
-  return succeeded === 0 ? 'failed' : 'partial';
+  const finished = (agent: AgentReport) => agent.status === 'succeeded';
+  if (lead && !finished(lead) && !agents.some(finished)) return 'failed';
+  const refused = delegations.some((delegation) => delegation.outcome === 'refused');
+  if (all.every(isAgentOk) && !refused) return 'succeeded';
+  return all.some(finished) ? 'partial' : 'failed';
 }
 
 function linesOf(report: AgentReport): SummaryLine[] {
-  const lines = report.summary
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .filter((line) => line.trim() !== '');
-  if (report.status !== 'succeeded')
-    lines.push(`(${report.status}${report.error ? `: ${report.error}` : ''})`);
+  // An agent that stopped before answering has the placeholder `(no answer: <error>)` as its
+  // summary; its status line says the same, so it is printed once.
+  const placeholder = report.error !== undefined && report.summary === `(no answer: ${report.error})`;
+  const lines = placeholder
+    ? []
+    : report.summary
+        .split('\n')
+        .map((line) => line.trimEnd())
+        .filter((line) => line.trim() !== '');
+  const problem = problemOf(report);
+  if (problem !== undefined) {
+    lines.push(placeholder ? `(${report.status}, no answer: ${report.error})` : `(${problem})`);
+  }
   return lines.map((text) => ({ agentId: report.id, text }));
 }
 
@@ -62,13 +79,14 @@ export function mergeRunReport(input: MergeInput): RunReport {
     runId: input.runId,
     task: input.task,
     mode: input.mode,
-    status: runStatusOf(ordered, input.lead, input.cancelled),
+    status: runStatusOf(ordered, input.lead, input.cancelled, input.delegations),
     startedAt: input.startedAt.toISOString(),
     finishedAt: finished.toISOString(),
     offline: input.offline,
     summary: summaryLines.map((line) => `[${line.agentId}] ${line.text}`).join('\n'),
     summaryLines,
     agents: ordered,
+    delegations: input.delegations ?? [],
     totals: {
       ...usage,
       costUsd: everyone.reduce((sum, agent) => sum + agent.costUsd, 0),

@@ -1,4 +1,6 @@
-import type { AgentReport, RunReport } from './types.js';
+import { isAgentOk } from './agent-outcome.js';
+import { formatToolCall } from './tool-calls.js';
+import type { AgentReport, DelegationRecord, RunReport, ToolCallRecord } from './types.js';
 
 /** Compact token count: 950, 12.3k, 1.2M. */
 export function formatTokens(count: number): string {
@@ -24,10 +26,58 @@ const STATUS_MARK: Record<string, string> = {
   cancelled: 'CANCELLED',
 };
 
-function agentLine(agent: AgentReport): string {
+/** How many calls one agent's line shows before pointing at report.json. */
+const CALLS_SHOWN = 12;
+
+/**
+ * Dollars with four decimals; `(simulated)` on an offline run, where the figure is what the
+ * scripted tokens would have cost and no model was paid for.
+ */
+function formatCost(costUsd: number, offline: boolean): string {
+  return `$${costUsd.toFixed(4)}${offline ? ' (simulated)' : ''}`;
+}
+
+/** The first line of a text, with `…` when anything was cut. */
+function firstLineOf(text: string, maxChars = 160): string {
+  const trimmed = text.trim();
+  const line = trimmed.split('\n')[0] ?? '';
+  const shown = line.length > maxChars ? line.slice(0, maxChars) : line;
+  return shown.length < trimmed.length ? `${shown.trimEnd()}…` : shown;
+}
+
+function markOf(agent: AgentReport): string {
+  if (agent.status === 'succeeded' && !isAgentOk(agent)) return 'INVALID';
+  return STATUS_MARK[agent.status] ?? agent.status;
+}
+
+function agentLine(agent: AgentReport, offline: boolean): string {
   const files = agent.filesTouched.length > 0 ? `, ${agent.filesTouched.length} file(s)` : '';
   const topics = agent.memoryTopics.length > 0 ? `, ${agent.memoryTopics.length} topic(s)` : '';
-  return `  ${(STATUS_MARK[agent.status] ?? agent.status).padEnd(9)} ${agent.id.padEnd(16)} ${String(agent.turns).padStart(2)} turns  ${formatTokens(tokensOf(agent)).padStart(6)} tok  $${agent.costUsd.toFixed(4)}  ${formatDuration(agent.durationMs)}${files}${topics}${agent.profile ? `  [${agent.profile}]` : ''}`;
+  return `  ${markOf(agent).padEnd(9)} ${agent.id.padEnd(16)} ${String(agent.turns).padStart(2)} turns  ${formatTokens(tokensOf(agent)).padStart(6)} tok  ${formatCost(agent.costUsd, offline)}  ${formatDuration(agent.durationMs)}${files}${topics}${agent.profile ? `  [${agent.profile}]` : ''}`;
+}
+
+/** One agent's calls in one line; repeats in a row are folded into `×N`. */
+function callsLine(calls: readonly ToolCallRecord[]): string {
+  const folded: Array<{ text: string; count: number }> = [];
+  for (const call of calls) {
+    const text = formatToolCall(call);
+    const last = folded.at(-1);
+    if (last?.text === text) last.count += 1;
+    else folded.push({ text, count: 1 });
+  }
+  const shown = folded
+    .slice(0, CALLS_SHOWN)
+    .map((entry) => (entry.count > 1 ? `${entry.text} ×${entry.count}` : entry.text));
+  const hidden = folded.slice(CALLS_SHOWN).reduce((sum, entry) => sum + entry.count, 0);
+  if (hidden > 0) shown.push(`… ${hidden} more (report.json lists every call)`);
+  return shown.join(', ');
+}
+
+function delegationLine(delegation: DelegationRecord): string {
+  const target = delegation.agentId ?? delegation.agent;
+  const outcome = delegation.outcome === 'ok' ? 'ok' : delegation.outcome.toUpperCase();
+  const reason = delegation.reason ? ` - ${firstLineOf(delegation.reason, 200)}` : '';
+  return `  ${outcome.padEnd(9)} ${delegation.by ?? 'run'} -> ${target}: "${firstLineOf(delegation.task, 80)}"${reason}`;
 }
 
 /** The human-readable report printed at the end of `meshwork run` and by `meshwork runs show`. */
@@ -37,10 +87,21 @@ export function renderReportText(report: RunReport): string {
   lines.push(
     `Run ${report.runId}: ${report.status.toUpperCase()} (${report.mode}, ${formatDuration(report.totals.durationMs)})`,
   );
-  lines.push(`Task: ${report.task.split('\n')[0]}`);
+  lines.push(`Task: ${firstLineOf(report.task, 200)}`);
   lines.push('', 'Agents:');
-  if (report.lead) lines.push(agentLine(report.lead));
-  for (const agent of report.agents) lines.push(agentLine(agent));
+  const everyone = report.lead ? [report.lead, ...report.agents] : report.agents;
+  for (const agent of everyone) lines.push(agentLine(agent, report.offline));
+  // Older reports (before delegations were recorded) have none.
+  const delegated = (report.delegations ?? []).filter((delegation) => delegation.by !== undefined);
+  if (delegated.length > 0) {
+    lines.push('', 'Delegations:');
+    for (const delegation of delegated) lines.push(delegationLine(delegation));
+  }
+  const calling = everyone.filter((agent) => (agent.calls ?? []).length > 0);
+  if (calling.length > 0) {
+    lines.push('', 'Tool calls (as they happened):');
+    for (const agent of calling) lines.push(`  ${agent.id}: ${callsLine(agent.calls)}`);
+  }
   lines.push('', 'Summary (each line names the agent it came from):');
   for (const line of report.summaryLines) lines.push(`  [${line.agentId}] ${line.text}`);
   const files = report.agents.flatMap((agent) =>
@@ -74,13 +135,14 @@ export function renderReportText(report: RunReport): string {
     lines.push('', 'Structured output:');
     for (const agent of structured) {
       lines.push(`  ${agent.id}: ${agent.output === undefined ? '(none)' : JSON.stringify(agent.output)}`);
-      for (const problem of agent.outputErrors ?? []) lines.push(`    invalid: ${problem}`);
+      for (const problem of agent.outputErrors ?? [])
+        lines.push(`    ${agent.outputValid === false ? 'schema not met' : 'invalid'}: ${problem}`);
     }
   }
   const totals = report.totals;
   lines.push(
     '',
-    `Totals: ${totals.agents} agent(s), ${totals.turns} turns, ${totals.toolCalls} tool calls, ${formatTokens(totals.inputTokens)} in / ${formatTokens(totals.outputTokens)} out tokens (${formatTokens(totals.cacheReadTokens)} cache read), $${totals.costUsd.toFixed(4)}, ${report.serverStarts} server process(es) started`,
+    `Totals: ${everyone.length} agent(s)${report.lead ? ` (the lead and ${report.agents.length} delegated)` : ''}, ${totals.turns} turns, ${totals.toolCalls} tool calls, ${formatTokens(totals.inputTokens)} in / ${formatTokens(totals.outputTokens)} out tokens (${formatTokens(totals.cacheReadTokens)} cache read), ${formatCost(totals.costUsd, report.offline)}, ${report.serverStarts} server process(es) started`,
   );
   for (const note of report.notes.filter((note) => !note.startsWith('offline:'))) lines.push(`Note: ${note}`);
   lines.push(`Record: ${report.runDir}`);

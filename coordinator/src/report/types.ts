@@ -26,6 +26,41 @@ export interface DeniedCall {
   reason: string;
 }
 
+/** How one tool call ended: it ran and succeeded, it ran and failed, or the gate refused it. */
+export type ToolCallStatus = 'ok' | 'error' | 'denied';
+
+/** One tool call an agent made, as it actually happened (not as the model summarised it). */
+export interface ToolCallRecord {
+  /** `server:tool` for an MCP tool, the bare name for a coordinator tool (e.g. `delegate`). */
+  tool: string;
+  outcome: ToolCallStatus;
+  /** The argument the tool declares as its subject (a path, a command), cut to 200 characters. */
+  subject?: string;
+  /** The error code (`E_…`) of an `error` or `denied` outcome, when the result names one. */
+  code?: string;
+  /** The first line of the result of an `error` or `denied` outcome. */
+  message?: string;
+  /** The structured `exit_code` of the result, when the tool reports one (`null`: ended by a signal). */
+  exitCode?: number | null;
+  durationMs: number;
+}
+
+/** How a delegation ended: its agent ran and was ok, was refused before it ran, or ran and was not ok. */
+export type DelegationOutcome = 'ok' | 'refused' | 'failed';
+
+/** One delegation: a `delegate` call of a lead (or subagent), or one item of a plan. */
+export interface DelegationRecord {
+  /** The delegating agent's id; absent for a plan item or a direct `--agent` run. */
+  by?: string;
+  agent: string;
+  task: string;
+  outcome: DelegationOutcome;
+  /** The instance id of the agent that ran (absent when it was refused). */
+  agentId?: string;
+  /** Why it was refused or failed (the refusal's code and message, the agent's status and error). */
+  reason?: string;
+}
+
 /** One subagent's structured result. */
 export interface AgentReport {
   /** Instance id, e.g. `builder#2`. */
@@ -42,8 +77,13 @@ export interface AgentReport {
   summary: string;
   /** The structured output (last ```json block), when the agent produced one. */
   output?: unknown;
-  /** Validation problems against the agent's output schema. */
+  /** Validation problems against the agent's output schema (and a json block that does not parse). */
   outputErrors?: string[];
+  /**
+   * Whether the structured output met the agent's `output_schema`; present only when the agent has
+   * one and succeeded. An agent whose output does not meet its schema is not ok (see isAgentOk).
+   */
+  outputValid?: boolean;
   filesTouched: FileTouched[];
   memoryTopics: string[];
   usage: TokenUsage;
@@ -51,6 +91,8 @@ export interface AgentReport {
   durationMs: number;
   turns: number;
   toolCalls: number;
+  /** Every tool call, in the order they finished, with its outcome. */
+  calls: ToolCallRecord[];
   denied: DeniedCall[];
   /** The MCP tools the agent was shown (`server:tool`). */
   tools: string[];
@@ -67,11 +109,12 @@ export interface SummaryLine {
   text: string;
 }
 
-/** Totals over every agent of a run (the lead included). */
+/** Totals over every agent of a run (the lead included, except in `agents`). */
 export interface RunTotals extends TokenUsage {
   costUsd: number;
   turns: number;
   toolCalls: number;
+  /** Subagents that ran (the lead is not counted here; see RunReport.lead). */
   agents: number;
   durationMs: number;
 }
@@ -92,6 +135,8 @@ export interface RunReport {
   /** The lead's report (mode `lead`), separately from the subagents. */
   lead?: AgentReport;
   agents: AgentReport[];
+  /** Every delegation of the run (plan items, `--agent`, `delegate` calls), refused ones included. */
+  delegations: DelegationRecord[];
   totals: RunTotals;
   conflicts: LeaseConflict[];
   denied: DeniedCall[];

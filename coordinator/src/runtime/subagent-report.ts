@@ -43,7 +43,8 @@ export function endingOf(
 
 /**
  * The agent's report: its final answer (or, when it stopped early, its last text) parsed into a
- * summary and structured output, checked against the agent's output schema when it succeeded.
+ * summary and structured output, checked against the agent's output schema when it succeeded
+ * (`outputValid`: an agent that does not meet its schema is not ok, whatever its status).
  */
 export function agentReportOf(input: AgentReportInput, state: SubagentState): AgentReport {
   const { agent, parentId, description, profileName } = input;
@@ -64,6 +65,7 @@ export function agentReportOf(input: AgentReportInput, state: SubagentState): Ag
     durationMs: Math.round(performance.now() - input.startedAt),
     turns: state.turns,
     toolCalls: state.record.toolCalls,
+    calls: state.record.calls,
     denied: state.record.denied,
     tools: state.toolNames,
     transcript: relative(input.runDir, input.transcriptFile),
@@ -72,15 +74,15 @@ export function agentReportOf(input: AgentReportInput, state: SubagentState): Ag
   if (description !== undefined) result.description = description;
   if (profileName !== undefined) result.profile = profileName;
   if (parsed.output !== undefined) result.output = parsed.output;
-  const outputErrors = [
-    ...(parsed.parseError ? [parsed.parseError] : []),
-    ...(agent.outputSchema && status === 'succeeded'
+  const schemaErrors =
+    agent.outputSchema && status === 'succeeded'
       ? parsed.output === undefined
         ? ['no ```json block with the structured output']
         : validateJson(parsed.output, agent.outputSchema)
-      : []),
-  ];
+      : [];
+  const outputErrors = [...(parsed.parseError ? [parsed.parseError] : []), ...schemaErrors];
   if (outputErrors.length > 0) result.outputErrors = outputErrors;
+  if (agent.outputSchema && status === 'succeeded') result.outputValid = schemaErrors.length === 0;
   if (error !== undefined) result.error = error;
   const notes = [...state.notes, ...input.transcriptWarnings];
   if (notes.length > 0) result.notes = notes;

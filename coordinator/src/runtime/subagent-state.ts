@@ -20,7 +20,7 @@ export interface SubagentState {
   /** The tools the model was shown: `server:tool` for MCP tools, the name for local ones. */
   toolNames: string[];
   notes: string[];
-  /** Files touched, memory topics written, denied calls and the tool call count. */
+  /** Files touched, memory topics written, denied calls, the tool call count and every call's outcome. */
   record: ExecutorRecord;
 }
 
@@ -35,6 +35,6 @@ export function createSubagentState(): SubagentState {
     finalText: '',
     toolNames: [],
     notes: [],
-    record: { files: new Map(), memoryTopics: new Set(), denied: [], toolCalls: 0 },
+    record: { files: new Map(), memoryTopics: new Set(), denied: [], toolCalls: 0, calls: [] },
   };
 }

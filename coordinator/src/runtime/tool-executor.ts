@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Gate } from '../gate/gate.js';
 import type { BoundTool } from '../gate/tool-view.js';
-import type { DeniedCall, FileTouched } from '../report/types.js';
+import { toolCallRecordOf } from '../report/tool-calls.js';
+import type { DeniedCall, FileTouched, ToolCallRecord } from '../report/types.js';
 import type { LocalTool, RunContext } from './run-context.js';
 import { safeName } from './transcript.js';
 
@@ -22,6 +23,8 @@ export interface ExecutorRecord {
   memoryTopics: Set<string>;
   denied: DeniedCall[];
   toolCalls: number;
+  /** Every call that ran or was refused, with its outcome. */
+  calls: ToolCallRecord[];
 }
 
 /** Options of {@link createToolExecutor}. */
@@ -62,6 +65,9 @@ export function createToolExecutor(options: ToolExecutorOptions) {
     if (local) {
       record.toolCalls += 1;
       const outcome = await local.run(input, { signal, toolUseId });
+      record.calls.push(
+        toolCallRecordOf({ tool: name, result: outcome, durationMs: performance.now() - started }),
+      );
       return {
         ...outcome,
         text: await cut(outcome.text, toolUseId),
@@ -79,6 +85,8 @@ export function createToolExecutor(options: ToolExecutorOptions) {
     }
     record.toolCalls += 1;
     const label = `${tool.server}:${tool.tool}`;
+    const subjectOf = (args: Record<string, unknown>) =>
+      tool.subjectArg === undefined ? undefined : args[tool.subjectArg];
     const verdict = await options.gate.authorize({
       server: tool.server,
       tool: tool.tool,
@@ -116,6 +124,15 @@ export function createToolExecutor(options: ToolExecutorOptions) {
           message: `${agentId}: ${label} denied: ${verdict.decision.reason}`,
         });
       }
+      record.calls.push(
+        toolCallRecordOf({
+          tool: label,
+          result: { text: verdict.message, isError: true, code: verdict.code },
+          denied: true,
+          subject: verdict.decision.subject ?? subjectOf(input),
+          durationMs: performance.now() - started,
+        }),
+      );
       return {
         text: verdict.message,
         isError: true,
@@ -132,7 +149,12 @@ export function createToolExecutor(options: ToolExecutorOptions) {
       message: `${agentId}: ${label}`,
     });
     const callStarted = performance.now();
-    let outcome: { text: string; isError: boolean; code?: string };
+    let outcome: {
+      text: string;
+      isError: boolean;
+      code?: string;
+      structuredContent?: Record<string, unknown>;
+    };
     try {
       outcome = await tool.connection.call(tool.tool, input, { signal });
     } catch (error) {
@@ -150,6 +172,9 @@ export function createToolExecutor(options: ToolExecutorOptions) {
         };
     }
     const durationMs = performance.now() - callStarted;
+    record.calls.push(
+      toolCallRecordOf({ tool: label, result: outcome, subject: subjectOf(input), durationMs }),
+    );
     if (!outcome.isError) {
       for (const path of verdict.leasedPaths) {
         const key = relative(run.projectDir, path) || path;

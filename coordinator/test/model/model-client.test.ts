@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { createScriptedModelServer, type ScriptedModelServer } from '@meshwork/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createModelClient, type RetryInfo } from '../../src/model/model-client.js';
@@ -181,5 +182,46 @@ describe('model client, shared', () => {
     expect(backoffMs(0, 250)).toBe(250);
     expect(backoffMs(3)).toBeGreaterThanOrEqual(3000);
     expect(backoffMs(20)).toBeLessThanOrEqual(20_000);
+  });
+});
+
+/** A loopback port that nothing listens on (it was listened on, then closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('model client, connection failures', () => {
+  it('names the URL it could not reach (without credentials or query) on every retry and in the final error', async () => {
+    const port = await closedPort();
+    const retries: RetryInfo[] = [];
+    const request = { model: 'm', max_tokens: 10, messages: [{ role: 'user' as const, content: 'x' }] };
+    const failureOf = (promise: Promise<unknown>) =>
+      promise.then(
+        () => undefined,
+        (error: Error & { code?: string }) => error,
+      );
+    const refused = await failureOf(
+      createModelClient({ baseURL: `http://127.0.0.1:${port}/gateway`, apiKey: 'k', maxRetries: 1 }).create(
+        request,
+        { onRetry: (info) => retries.push(info) },
+      ),
+    );
+    const where = `http://127.0.0.1:${port}/gateway/v1/messages`;
+    expect(refused?.code).toBe('E_MODEL_RETRIES');
+    expect(refused?.message).toContain(`Connection error. (${where}: ECONNREFUSED)`);
+    expect(retries.map((retry) => retry.message)).toEqual([`Connection error. (${where}: ECONNREFUSED)`]);
+    const secret = await failureOf(
+      createModelClient({
+        baseURL: `http://user:secret-password@127.0.0.1:${port}/gateway?key=secret-query`,
+        apiKey: 'secret-api-key',
+        maxRetries: 0,
+      }).create(request, { headers: { 'x-secret-header': 'secret-header' } }),
+    );
+    expect(secret?.message).toContain(`(${where}`);
+    expect(secret?.message).not.toMatch(/secret/);
   });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLiveProgress } from '../../src/report/live-progress.js';
-import { renderReportText } from '../../src/report/render-text.js';
-import type { RunReport } from '../../src/report/types.js';
+import type { RunEvent } from '../../src/runtime/events.js';
 
 describe('live progress', () => {
   it('redraws one line per subagent on a TTY: state, turn, tokens, current tool', () => {
@@ -65,51 +64,47 @@ describe('live progress', () => {
     progress.stop();
     expect(written).toBe('! a#1: fs:read_text_file denied: no\n');
   });
-});
 
-describe('text report', () => {
-  it('renders provenance, conflicts and the offline notice', () => {
-    const report = {
-      runId: 'r1',
-      task: 'Fix it',
-      mode: 'lead',
-      status: 'partial',
-      startedAt: '',
-      finishedAt: '',
-      offline: true,
-      summary: '',
-      summaryLines: [{ agentId: 'builder#1', text: 'Fixed src/a.ts' }],
-      agents: [],
-      totals: {
-        inputTokens: 1,
-        outputTokens: 1,
-        cacheReadTokens: 0,
-        cacheWriteTokens: 0,
-        costUsd: 0,
-        turns: 1,
-        toolCalls: 0,
-        agents: 0,
-        durationMs: 10,
+  it('shows an agent waiting on its delegates as waiting, not thinking, until they finish', () => {
+    let written = '';
+    const progress = createLiveProgress({ isTTY: true, write: (chunk: string) => (written += chunk) });
+    const started = (agentId: string, parentId?: string) =>
+      progress.onEvent({
+        type: 'agent_started',
+        agentId,
+        agent: agentId.split('#')[0] as string,
+        depth: parentId ? 1 : 0,
+        tools: [],
+        ...(parentId ? { parentId } : {}),
+        message: '',
+      });
+    started('lead');
+    progress.onEvent({ type: 'turn_started', agentId: 'lead', agent: 'lead', turn: 1, message: '' });
+    started('alpha#1', 'lead');
+    started('beta#1', 'lead');
+    progress.stop();
+    const lead = (text: string) => text.split('\n').filter((line) => line.includes('\x1b[2Klead '));
+    expect(lead(written).at(-1)).toMatch(/lead\s+waiting on 2 delegate\(s\)\s+turn\s+1/);
+    expect(written).not.toMatch(/lead\s+thinking/);
+
+    written = '';
+    const later = createLiveProgress({ isTTY: true, write: (chunk: string) => (written += chunk) });
+    for (const event of [
+      { type: 'agent_started', agentId: 'lead', agent: 'lead', depth: 0, tools: [], message: '' },
+      { type: 'turn_started', agentId: 'lead', agent: 'lead', turn: 1, message: '' },
+      {
+        type: 'agent_started',
+        agentId: 'alpha#1',
+        agent: 'alpha',
+        parentId: 'lead',
+        depth: 1,
+        tools: [],
+        message: '',
       },
-      conflicts: [
-        {
-          path: 'a.ts',
-          holder: 'builder#1',
-          refused: 'reviewer#1',
-          server: 'fs',
-          tool: 'write_file',
-          at: '',
-        },
-      ],
-      denied: [],
-      serverStarts: 1,
-      runDir: '/tmp/r1',
-      notes: [],
-    } satisfies RunReport;
-    const text = renderReportText(report);
-    expect(text.split('\n')[0]).toBe('offline: using the bundled script, no model was called');
-    expect(text).toContain('Run r1: PARTIAL');
-    expect(text).toContain('[builder#1] Fixed src/a.ts');
-    expect(text).toContain('a.ts: reviewer#1 refused, held by builder#1 (fs:write_file)');
+      { type: 'agent_finished', agentId: 'alpha#1', agent: 'alpha', status: 'succeeded', message: '' },
+    ] satisfies RunEvent[])
+      later.onEvent(event);
+    later.stop();
+    expect(lead(written).at(-1)).toMatch(/lead\s+thinking/);
   });
 });

@@ -19,6 +19,7 @@ function agent(id: string, status: AgentReport['status'], summary: string): Agen
     durationMs: 5,
     turns: 2,
     toolCalls: 1,
+    calls: [],
     denied: [],
     tools: [],
     transcript: 'agents/x.jsonl',
@@ -62,6 +63,30 @@ describe('merge', () => {
     expect(runStatusOf([agent('a#1', 'failed', '')], undefined, false)).toBe('failed');
     expect(runStatusOf([agent('a#1', 'succeeded', '')], undefined, true)).toBe('cancelled');
     expect(runStatusOf([agent('a#1', 'failed', '')], agent('lead', 'succeeded', ''), false)).toBe('partial');
+  });
+
+  it('never calls a run succeeded when an output schema was missed or a delegation refused', () => {
+    const invalid = { ...agent('a#1', 'succeeded', ''), outputValid: false };
+    const valid = { ...agent('b#1', 'succeeded', ''), outputValid: true };
+    expect(runStatusOf([valid], undefined, false)).toBe('succeeded');
+    // Finished with output that misses its schema: partial, alone or beside an ok agent.
+    expect(runStatusOf([invalid], undefined, false)).toBe('partial');
+    expect(runStatusOf([invalid, valid], undefined, false)).toBe('partial');
+    const refused = {
+      by: 'lead',
+      agent: 'nope',
+      task: 't',
+      outcome: 'refused' as const,
+      reason: 'E_UNKNOWN_AGENT',
+    };
+    const lead = agent('lead', 'succeeded', '');
+    // Every delegation refused, the lead answered: partial; one refused beside an ok one: partial too.
+    expect(runStatusOf([], lead, false, [refused, refused])).toBe('partial');
+    expect(runStatusOf([valid], lead, false, [refused])).toBe('partial');
+    expect(runStatusOf([valid], lead, false, [])).toBe('succeeded');
+    // Nothing finished at all: failed.
+    expect(runStatusOf([], agent('lead', 'failed', ''), false, [refused])).toBe('failed');
+    expect(runStatusOf([agent('a#1', 'failed', '')], agent('lead', 'failed', ''), false)).toBe('failed');
   });
 });
 
