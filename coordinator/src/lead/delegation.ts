@@ -1,4 +1,5 @@
 import type { AgentDefinition, Budgets } from '../config/types.js';
+import type { CoordinatorErrorCode } from '../errors.js';
 import { isAgentOk, problemOf } from '../report/agent-outcome.js';
 import type { AgentReport, DelegationRecord } from '../report/types.js';
 import type { BudgetPool } from '../runtime/budget.js';
@@ -146,16 +147,17 @@ export function createDelegateTool(
     async run(input) {
       const name = typeof input.agent === 'string' ? input.agent : '';
       const task = typeof input.task === 'string' ? input.task : '';
-      const refuse = (text: string) => {
-        record(context, { agent: name, task }, parent.id, { outcome: 'refused', reason: text });
-        return { text, isError: true };
+      const refuse = (code: CoordinatorErrorCode, text: string) => {
+        record(context, { agent: name, task }, parent.id, { outcome: 'refused', reason: text, code });
+        return { text, isError: true, code };
       };
       if (context.run.config.agents[name] === undefined) {
         return refuse(
-          `E_UNKNOWN_AGENT: no agent named "${name}". Choose one of: ${agents.map((agent) => agent.name).join(', ')}.`,
+          'E_UNKNOWN_AGENT',
+          `There is no agent named "${name}". Choose one of: ${agents.map((agent) => agent.name).join(', ')}.`,
         );
       }
-      if (task.trim() === '') return refuse('E_NO_TASK: give the agent a task.');
+      if (task.trim() === '') return refuse('E_NO_TASK', 'The task is empty: give the agent a task.');
       const report = await runDelegated(
         context,
         {

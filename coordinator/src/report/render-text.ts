@@ -76,7 +76,8 @@ function callsLine(calls: readonly ToolCallRecord[]): string {
 function delegationLine(delegation: DelegationRecord): string {
   const target = delegation.agentId ?? delegation.agent;
   const outcome = delegation.outcome === 'ok' ? 'ok' : delegation.outcome.toUpperCase();
-  const reason = delegation.reason ? ` - ${firstLineOf(delegation.reason, 200)}` : '';
+  const code = delegation.code ? `${delegation.code}: ` : '';
+  const reason = delegation.reason ? ` - ${code}${firstLineOf(delegation.reason, 200)}` : '';
   return `  ${outcome.padEnd(9)} ${delegation.by ?? 'run'} -> ${target}: "${firstLineOf(delegation.task, 80)}"${reason}`;
 }
 

@@ -57,8 +57,10 @@ export interface DelegationRecord {
   outcome: DelegationOutcome;
   /** The instance id of the agent that ran (absent when it was refused). */
   agentId?: string;
-  /** Why it was refused or failed (the refusal's code and message, the agent's status and error). */
+  /** Why it was refused or failed (the refusal's message, the agent's status and error). */
   reason?: string;
+  /** The refusal's code (`E_UNKNOWN_AGENT`, `E_NO_TASK`). */
+  code?: string;
 }
 
 /** One subagent's structured result. */

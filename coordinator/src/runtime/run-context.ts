@@ -34,5 +34,5 @@ export interface LocalTool {
   run(
     input: Record<string, unknown>,
     context: { signal: AbortSignal; toolUseId: string },
-  ): Promise<{ text: string; isError: boolean }>;
+  ): Promise<{ text: string; isError: boolean; code?: string }>;
 }

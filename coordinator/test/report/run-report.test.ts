@@ -95,13 +95,15 @@ describe('the run report is honest about failure', () => {
         agent: 'nope',
         task: 'Do it.',
         outcome: 'refused',
-        reason: expect.stringMatching(/^E_UNKNOWN_AGENT: no agent named "nope"/),
+        code: 'E_UNKNOWN_AGENT',
+        reason: expect.stringMatching(/^There is no agent named "nope"/),
       }),
       expect.objectContaining({
         by: 'lead',
         agent: 'alpha',
         outcome: 'refused',
-        reason: expect.stringMatching(/^E_NO_TASK/),
+        code: 'E_NO_TASK',
+        reason: expect.stringMatching(/^The task is empty/),
       }),
     ]);
     expect(report.lead?.calls.map((call) => [call.tool, call.outcome, call.code])).toEqual([
@@ -110,7 +112,9 @@ describe('the run report is honest about failure', () => {
     ]);
     const text = renderReportText(report);
     expect(text).toContain('Delegations:');
-    expect(text).toMatch(/REFUSED +lead -> nope: "Do it\." - E_UNKNOWN_AGENT: no agent named "nope"/);
+    expect(text).toMatch(
+      /REFUSED +lead -> nope: "Do it\." - E_UNKNOWN_AGENT: There is no agent named "nope"/,
+    );
     expect(text).toMatch(/REFUSED +lead -> alpha: "" - E_NO_TASK/);
     // One row is shown (the lead), and the totals say so.
     expect(text).toContain('Totals: 1 agent(s) (the lead and 0 delegated)');
