@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { SERVER_KIND_CONTRACTS, type ServerKind } from '@meshwork/permissions';
 import { STARTER_AGENTS, STARTER_CONFIG, STARTER_README } from './init-templates.js';
 import { type CliIo, EXIT, parseCommand } from './io.js';
 
@@ -20,12 +21,11 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** The meshwork server packages behind the starter entries, and the kind of each. */
-const STARTER_SERVERS = {
-  fs: { package: '@meshwork/filesystem-server', kind: 'filesystem' },
-  shell: { package: '@meshwork/shell-server', kind: 'shell' },
-  memory: { package: '@meshwork/memory-server', kind: 'memory' },
-} as const;
+/** The kind of the server behind each starter entry; its package comes from the kind's contract. */
+const STARTER_SERVERS = { fs: 'filesystem', shell: 'shell', memory: 'memory' } as const satisfies Record<
+  string,
+  ServerKind
+>;
 
 /**
  * The bin of an installed server package, through its package.json `bin` field (each server
@@ -48,15 +48,15 @@ function serverBin(packageName: string): string {
  */
 function starterServers(): Record<string, { command: string; args: string[]; kind: string }> {
   return Object.fromEntries(
-    Object.entries(STARTER_SERVERS).map(([name, server]) => [
+    Object.entries(STARTER_SERVERS).map(([name, kind]) => [
       name,
       {
         command: 'node',
         args: [
-          serverBin(server.package),
+          serverBin(SERVER_KIND_CONTRACTS[kind].packageName),
           ...STARTER_CONFIG.mcpServers[name as keyof typeof STARTER_SERVERS].args,
         ],
-        kind: server.kind,
+        kind,
       },
     ]),
   );

@@ -48,7 +48,6 @@ export {
 } from './profile.js';
 export { compileNameGlob, formatRule, isValidRule, parseRule } from './rule.js';
 export {
-  detectServerKind,
   isServerKind,
   SERVER_KIND_CONTRACTS,
   SERVER_KINDS,

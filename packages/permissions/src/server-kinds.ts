@@ -55,26 +55,3 @@ export const SERVER_KIND_CONTRACTS: Readonly<Record<ServerKind, ServerKindContra
     runTools: [],
   },
 };
-
-/**
- * Detects the kind of a server from its launch command, for `meshwork init` only: the bin
- * (`meshwork-fs`), the npm package (`npx -y @meshwork/filesystem-server@1`), or a checkout's built
- * `servers/<kind>/dist/cli.js`. Configuration loading never calls this: a loaded entry's kind is
- * what its `"kind"` field says. Returns undefined for anything else (a third-party server).
- */
-export function detectServerKind(
-  command: string | undefined,
-  args: readonly string[],
-): ServerKind | undefined {
-  for (const word of [command ?? '', ...args]) {
-    const unversioned = word.replace(/(.)@[^@/]*$/, '$1');
-    const base = word.split(/[\\/]/).pop() ?? word;
-    for (const kind of SERVER_KINDS) {
-      const contract = SERVER_KIND_CONTRACTS[kind];
-      if (base === contract.bin || unversioned === contract.packageName) return kind;
-      const checkout = new RegExp(`[\\\\/]${kind}[\\\\/]dist[\\\\/]cli\\.js$`);
-      if (checkout.test(word)) return kind;
-    }
-  }
-  return undefined;
-}

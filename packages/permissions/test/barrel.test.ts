@@ -23,7 +23,6 @@ const PUBLIC_NAMES = [
   'coversCommandPattern',
   'createPermissionChecker',
   'deriveLaunchLimits',
-  'detectServerKind',
   'formatRule',
   'inferSubjectKind',
   'intersectCommandPatterns',
