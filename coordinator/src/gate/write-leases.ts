@@ -213,6 +213,7 @@ export function createWriteLeases(): WriteLeases {
       const alsoRunning = [...open.overlaps].sort();
       const attributed: string[] = [];
       const found: LeaseConflict[] = [];
+      const reported = new Set<Lease>();
       const identities = await Promise.all(changes.map((change) => identityOf(change.path)));
       for (const [index, change] of changes.entries()) {
         const lease = blocking(change.path, identities[index], open.holder);
@@ -220,9 +221,11 @@ export function createWriteLeases(): WriteLeases {
         if (lease && (lease.pending > 0 || lease.writtenAt > open.startedAt)) continue;
         attributed.push(change.path);
         if (lease) {
+          // One conflict per held lease and command, however many of its paths changed (a moved directory).
+          if (reported.has(lease)) continue;
+          reported.add(lease);
           const conflict: LeaseConflict = {
             ...conflictOf(lease, open.holder, call),
-            path: change.path,
             detected: true,
             ...(alsoRunning.length > 0 ? { alsoRunning } : {}),
           };
