@@ -244,4 +244,41 @@ describe('write leases hold on the file whatever the spelling', () => {
     const rival = report.agents.find((agent) => agent.id === 'rival#1');
     expect(rival?.filesTouched.map((file) => file.path).sort()).toEqual(['src/b.js', 'src/sub/c.js']);
   });
+
+  it('lets exactly one of two concurrent writers of a new file through, and loses no update', async () => {
+    let arrived = 0;
+    let bothReady: () => void = () => {};
+    const ready = new Promise<void>((resolve) => {
+      bothReady = resolve;
+    });
+    model = await createScriptedModelServer({
+      script: async (context): Promise<ScriptedTurn> => {
+        const agent = context.headers['x-meshwork-agent'] ?? '';
+        if (countAssistantMessages(context.body) > 0) return { text: 'Done.' };
+        arrived += 1;
+        if (arrived === 2) bothReady();
+        await ready;
+        return { content: [use('mcp__fs__write_file', { path: path('src/new.js'), content: `${agent}\n` })] };
+      },
+    });
+    const config = await loadConfig({ cwd: dir.path });
+    const coordinator = createCoordinator({ config, modelAccess: { baseURL: model.url, apiKey: 'test' } });
+    close = () => coordinator.close();
+    const report = await coordinator.run({
+      task: 'Write.',
+      plan: [
+        { agent: 'builder', task: 'Write.' },
+        { agent: 'rival', task: 'Write.' },
+      ],
+    });
+    const outcomes = report.agents.map((agent) => agent.calls[0]?.outcome).sort();
+    expect(outcomes).toEqual(['denied', 'ok']);
+    const winner = report.agents.find((agent) => agent.calls[0]?.outcome === 'ok');
+    const loser = report.agents.find((agent) => agent.calls[0]?.outcome === 'denied');
+    // The file holds the write that was let through, and the one refused is in the report.
+    expect(readFileSync(path('src/new.js'), 'utf8')).toBe(`${winner?.agent}\n`);
+    expect(report.conflicts).toEqual([
+      expect.objectContaining({ path: 'src/new.js', holder: winner?.id, refused: loser?.id }),
+    ]);
+  });
 });
