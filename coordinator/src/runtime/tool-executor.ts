@@ -166,6 +166,11 @@ export function createToolExecutor(options: ToolExecutorOptions) {
         durationMs: performance.now() - started,
       };
     }
+    // Before tool_started: the snapshot is taken before the call is sent, not while it runs.
+    const watch =
+      tool.writes !== false && 'roots' in tool.writes
+        ? await watchRootWrites(run.leases, agentId, tool.roots ?? [run.projectDir])
+        : undefined;
     run.emit({
       type: 'tool_started',
       agentId,
@@ -181,10 +186,6 @@ export function createToolExecutor(options: ToolExecutorOptions) {
       code?: string;
       structuredContent?: Record<string, unknown>;
     } = { text: 'The tool call did not finish.', isError: true, code: 'E_TOOL_FAILED' };
-    const watch =
-      tool.writes !== false && 'roots' in tool.writes
-        ? await watchRootWrites(run.leases, agentId, tool.roots ?? [run.projectDir])
-        : undefined;
     try {
       outcome = await tool.connection.call(tool.tool, input, { signal });
     } catch (error) {
