@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTempDir, type TempDir } from '@meshwork/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ describe('tree snapshots', () => {
   it('sees files created, removed, rewritten (even with the old size and mtime) and moved', async () => {
     const before = await snapshotTree([dir.path]);
     const a = join(dir.path, 'src', 'a.js');
-    const { mtime } = await import('node:fs/promises').then((fs) => fs.stat(a));
+    const { mtime } = await stat(a);
     await writeFile(a, 'z\n');
     await utimes(a, mtime, mtime);
     await rm(join(dir.path, 'src', 'b.js'));
