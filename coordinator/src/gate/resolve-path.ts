@@ -47,11 +47,14 @@ export function isSameOrBeneath(path: string, ancestor: string): boolean {
   return path.startsWith(prefix);
 }
 
-/** `dev:ino` of the entry itself (not followed), or undefined when there is none. */
+/**
+ * The identity of the entry itself (not followed): `dev:ino:birth time`, or undefined when there is
+ * none. The birth time tells a reused inode number (a file deleted, another created) from the same file.
+ */
 export async function identityOf(path: string): Promise<string | undefined> {
   try {
     const stats = await lstat(path, { bigint: true });
-    return `${stats.dev}:${stats.ino}`;
+    return `${stats.dev}:${stats.ino}:${stats.birthtimeNs}`;
   } catch {
     return undefined;
   }

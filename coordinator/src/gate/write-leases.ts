@@ -83,7 +83,7 @@ interface Lease {
   held: boolean;
   /** Calls of the holder that reserved this path and have not finished. */
   pending: number;
-  /** `dev:ino` after the last write, to catch the same file under another name (a hard link, case). */
+  /** identity (device, inode, birth time) after the last write, to catch the same file under another name (a hard link, case). */
   identity?: string;
   /** Sequence number of the last declared write. */
   writtenAt: number;
