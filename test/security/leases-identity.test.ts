@@ -48,6 +48,7 @@ describe('write leases hold on the file whatever the spelling', () => {
               'shell:run_command(echo *)',
               'shell:run_command(cp *)',
               'shell:run_command(mv *)',
+              'shell:run_command(ln *)',
             ],
           },
         },
@@ -157,6 +158,9 @@ describe('write leases hold on the file whatever the spelling', () => {
       // Through the moved directory: the same file under another path.
       use('mcp__fs__write_file', { path: path('moved/a.js'), content: 'rival\n' }),
       use('mcp__shell__run_command', { command: 'mv moved src' }),
+      // A hard link is the same file under another name: a file tool's write through it is refused.
+      use('mcp__shell__run_command', { command: 'ln src/a.js link.js' }),
+      use('mcp__fs__write_file', { path: path('link.js'), content: 'rival\n' }),
     ];
     const after: string[] = [];
     const report = await race(attacks, (index, text) => {
@@ -185,6 +189,10 @@ describe('write leases hold on the file whatever the spelling', () => {
     expect(after[4]).toBe(after[3]);
     const rival = report.agents.find((agent) => agent.id === 'rival#1');
     expect(rival?.calls[4]).toMatchObject({ tool: 'fs:write_file', code: 'E_WRITE_LEASE' });
+    // Judged by effect: the file keeps its content; and when the link was made, the write is refused.
+    expect(after[7]).toBe(after[6]);
+    const linked = rival?.calls[6]?.outcome === 'ok';
+    expect(rival?.calls[7]?.code).toBe(linked ? 'E_WRITE_LEASE' : undefined);
     // The rival's report lists what its commands changed, with hashes.
     const touched = rival?.filesTouched.find((file) => file.path === 'src/a.js');
     expect(touched).toMatchObject({ detected: true, server: 'shell', tool: 'run_command' });
