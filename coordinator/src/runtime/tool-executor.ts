@@ -206,6 +206,8 @@ export function createToolExecutor(options: ToolExecutorOptions) {
       if (outcome.isError) verdict.reservation?.release();
       else await verdict.reservation?.commit();
     }
+    // The server round trip only: the watch's second snapshot is the coordinator's time.
+    const durationMs = performance.now() - callStarted;
     if (watch) {
       const seen = await watch.finish({ server: tool.server, tool: tool.tool });
       for (const path of seen.attributed) await recordFile(path, tool.server, tool.tool, true);
@@ -221,7 +223,6 @@ export function createToolExecutor(options: ToolExecutorOptions) {
         });
       }
     }
-    const durationMs = performance.now() - callStarted;
     record.calls.push(
       toolCallRecordOf({ tool: label, result: outcome, subject: subjectOf(input), durationMs }),
     );
