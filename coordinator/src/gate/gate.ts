@@ -1,4 +1,3 @@
-import { isAbsolute, normalize, resolve } from 'node:path';
 import type { ToolWrites } from '@meshwork/kit';
 import {
   type AskQuestion,
@@ -9,7 +8,8 @@ import {
 } from '@meshwork/permissions';
 import type { CoordinatorErrorCode } from '../errors.js';
 import type { AccessPolicy } from './access-policy.js';
-import type { LeaseConflict, WriteLeases } from './write-leases.js';
+import { resolveRealPath } from './resolve-path.js';
+import type { LeaseConflict, LeaseReservation, WriteLeases } from './write-leases.js';
 
 /** One call the gate decides. */
 export interface GateCall {
@@ -26,7 +26,14 @@ export interface GateCall {
 
 /** The gate's verdict. */
 export type GateVerdict =
-  | { allowed: true; decision: Decision; leasedPaths: string[] }
+  | {
+      allowed: true;
+      decision: Decision;
+      /** The resolved paths the call writes, reserved for this call. */
+      leasedPaths: string[];
+      /** Commit it when the call succeeded, release it when it failed (present when leasedPaths is not empty). */
+      reservation?: LeaseReservation;
+    }
   | {
       allowed: false;
       decision: Decision;
@@ -124,23 +131,23 @@ export function createGate(options: GateOptions): Gate {
       const written = writtenArguments(call).flatMap((name) => textsOf(call.args[name]));
       if (written.length === 0) return { allowed: true, decision, leasedPaths: [] };
       const base = call.roots?.[0] ?? options.projectDir;
-      const paths = [
-        ...new Set(written.map((path) => (isAbsolute(path) ? normalize(path) : resolve(base, path)))),
-      ];
-      const conflict = options.leases.acquire(paths, options.holder, {
+      // Leases are on the file's identity, not on the argument's spelling.
+      const paths = [...new Set(await Promise.all(written.map((path) => resolveRealPath(path, base))))];
+      const reserved = await options.leases.reserve(paths, options.holder, {
         server: call.server,
         tool: call.tool,
       });
-      if (conflict) {
+      if ('conflict' in reserved) {
+        const { conflict } = reserved;
         return {
           allowed: false,
           decision,
           conflict,
           code: 'E_WRITE_LEASE',
-          message: `Write refused: ${conflict.path} is held by ${conflict.holder}, which wrote it first in this run; writes to it by other agents are refused until the run ends. Do not retry: describe the change you wanted in your final answer so it can be applied after this run.`,
+          message: `Write refused: ${conflict.path} is held by ${conflict.holder}, which wrote it first in this run; writes to it (or to a directory holding it) by other agents are refused until the run ends. Do not retry: describe the change you wanted in your final answer so it can be applied after this run.`,
         };
       }
-      return { allowed: true, decision, leasedPaths: paths };
+      return { allowed: true, decision, leasedPaths: paths, reservation: reserved.reservation };
     },
   };
 }

@@ -111,17 +111,21 @@ export function renderReportText(report: RunReport): string {
   if (files.length > 0) {
     lines.push('', 'Files written:');
     for (const { agent, file } of files)
-      lines.push(`  ${file.path}  ${file.sha256 ? file.sha256.slice(0, 12) : '(gone)'}  by ${agent}`);
+      lines.push(
+        `  ${file.path}  ${file.sha256 ? file.sha256.slice(0, 12) : '(gone)'}  by ${agent}${file.detected ? ` (seen after ${file.server}:${file.tool})` : ''}`,
+      );
   }
   const topics = report.agents.flatMap((agent) =>
     agent.memoryTopics.map((topic) => `${topic} by ${agent.id}`),
   );
   if (topics.length > 0) lines.push('', 'Memory topics written:', ...topics.map((topic) => `  ${topic}`));
   if (report.conflicts.length > 0) {
-    lines.push('', 'Write conflicts (refused; the first writer holds the path until the run ends):');
+    lines.push('', 'Write conflicts (the first writer holds the path until the run ends):');
     for (const conflict of report.conflicts)
       lines.push(
-        `  ${conflict.path}: ${conflict.refused} refused, held by ${conflict.holder} (${conflict.server}:${conflict.tool})`,
+        conflict.detected
+          ? `  ${conflict.path}: changed by ${conflict.refused}, held by ${conflict.holder} (seen after ${conflict.server}:${conflict.tool}; could not be refused${conflict.alsoRunning ? `; also running: ${conflict.alsoRunning.join(', ')}` : ''})`
+          : `  ${conflict.path}: ${conflict.refused} refused, held by ${conflict.holder} (${conflict.server}:${conflict.tool})`,
       );
   }
   if (report.denied.length > 0) {

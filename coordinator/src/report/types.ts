@@ -14,6 +14,11 @@ export interface FileTouched {
   tool: string;
   /** sha256 of the file at the end of the run (absent when it could not be read, e.g. deleted). */
   sha256?: string;
+  /**
+   * True when the write was seen after a command ran (a tool that may write anywhere under its
+   * roots, such as a shell command), not declared before it.
+   */
+  detected?: true;
 }
 
 /** A call the gate refused. */

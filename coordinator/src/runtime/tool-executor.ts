@@ -1,9 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, realpath, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Gate } from '../gate/gate.js';
 import type { BoundTool } from '../gate/tool-view.js';
 import { toolCallRecordOf } from '../report/tool-calls.js';
 import type { DeniedCall, FileTouched, ToolCallRecord } from '../report/types.js';
+import { watchRootWrites } from './root-writes.js';
 import type { LocalTool, RunContext } from './run-context.js';
 import { safeName } from './transcript.js';
 
@@ -44,6 +45,38 @@ export function createToolExecutor(options: ToolExecutorOptions) {
   const { run, agentId, agent, record } = options;
   const byName = new Map(options.tools.map((tool) => [tool.name, tool]));
   const locals = new Map(options.localTools.map((tool) => [tool.name, tool]));
+  // Leased paths are resolved through realpath, so the project is too, to show them relative to it.
+  let projectReal: Promise<string> | undefined;
+  const projectDir = () => {
+    projectReal ??= realpath(run.projectDir).catch(() => run.projectDir);
+    return projectReal;
+  };
+  let truncationNoted = false;
+
+  async function recordFile(
+    path: string,
+    server: string,
+    toolName: string,
+    detected: boolean,
+  ): Promise<void> {
+    const key = relative(await projectDir(), path) || path;
+    const shown = key.startsWith('..') ? path : key;
+    const file: FileTouched = { path: shown, server, tool: toolName };
+    if (detected) file.detected = true;
+    // A declared write names its tool more precisely than a detection; keep the first record.
+    if (!record.files.has(shown) || !detected) record.files.set(shown, file);
+  }
+
+  function emitConflict(path: string, holder: string, how: string): void {
+    run.emit({
+      type: 'lease_conflict',
+      agentId,
+      agent,
+      path,
+      holder,
+      message: `${agentId}: ${how} ${path} (held by ${holder})`,
+    });
+  }
 
   async function cut(text: string, toolUseId: string): Promise<string> {
     if (text.length <= options.maxChars) return text;
@@ -97,14 +130,7 @@ export function createToolExecutor(options: ToolExecutorOptions) {
     });
     if (!verdict.allowed) {
       if (verdict.conflict) {
-        run.emit({
-          type: 'lease_conflict',
-          agentId,
-          agent,
-          path: verdict.conflict.path,
-          holder: verdict.conflict.holder,
-          message: `${agentId}: write to ${verdict.conflict.path} refused (held by ${verdict.conflict.holder})`,
-        });
+        emitConflict(verdict.conflict.path, verdict.conflict.holder, 'write refused to');
       } else {
         const denied: DeniedCall = {
           agentId,
@@ -140,6 +166,11 @@ export function createToolExecutor(options: ToolExecutorOptions) {
         durationMs: performance.now() - started,
       };
     }
+    // Before tool_started: the snapshot is taken before the call is sent, not while it runs.
+    const watch =
+      tool.writes !== false && 'roots' in tool.writes
+        ? await watchRootWrites(run.leases, agentId, tool.roots ?? [run.projectDir])
+        : undefined;
     run.emit({
       type: 'tool_started',
       agentId,
@@ -154,7 +185,7 @@ export function createToolExecutor(options: ToolExecutorOptions) {
       isError: boolean;
       code?: string;
       structuredContent?: Record<string, unknown>;
-    };
+    } = { text: 'The tool call did not finish.', isError: true, code: 'E_TOOL_FAILED' };
     try {
       outcome = await tool.connection.call(tool.tool, input, { signal });
     } catch (error) {
@@ -170,20 +201,33 @@ export function createToolExecutor(options: ToolExecutorOptions) {
           isError: true,
           code: 'E_TOOL_FAILED',
         };
+    } finally {
+      // A lease is taken only by a write that succeeded; a failed one frees what it reserved.
+      if (outcome.isError) verdict.reservation?.release();
+      else await verdict.reservation?.commit();
     }
+    // The server round trip only: the watch's second snapshot is the coordinator's time.
     const durationMs = performance.now() - callStarted;
+    if (watch) {
+      const seen = await watch.finish({ server: tool.server, tool: tool.tool });
+      for (const path of seen.attributed) await recordFile(path, tool.server, tool.tool, true);
+      for (const conflict of seen.conflicts) {
+        const local = relative(await projectDir(), conflict.path) || conflict.path;
+        emitConflict(local.startsWith('..') ? conflict.path : local, conflict.holder, 'changed');
+      }
+      if (seen.truncated && !truncationNoted) {
+        truncationNoted = true;
+        run.emit({
+          type: 'notice',
+          message: `${agentId}: ${label}: the writable roots hold more files than are watched; changes past the cap are not seen or checked against leases`,
+        });
+      }
+    }
     record.calls.push(
       toolCallRecordOf({ tool: label, result: outcome, subject: subjectOf(input), durationMs }),
     );
     if (!outcome.isError) {
-      for (const path of verdict.leasedPaths) {
-        const key = relative(run.projectDir, path) || path;
-        record.files.set(key, {
-          path: key.startsWith('..') ? path : key,
-          server: tool.server,
-          tool: tool.tool,
-        });
-      }
+      for (const path of verdict.leasedPaths) await recordFile(path, tool.server, tool.tool, false);
       if (tool.writes !== false && 'topics' in tool.writes) {
         for (const argument of tool.writes.topics) {
           const topic = input[argument];

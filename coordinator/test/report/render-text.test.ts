@@ -37,6 +37,16 @@ describe('text report', () => {
           tool: 'write_file',
           at: '',
         },
+        {
+          path: 'b.ts',
+          holder: 'builder#1',
+          refused: 'reviewer#1',
+          server: 'shell',
+          tool: 'run_command',
+          at: '',
+          detected: true,
+          alsoRunning: ['tester#1'],
+        },
       ],
       denied: [],
       serverStarts: 1,
@@ -48,6 +58,9 @@ describe('text report', () => {
     expect(text).toContain('Run r1: PARTIAL');
     expect(text).toContain('[builder#1] Fixed src/a.ts');
     expect(text).toContain('a.ts: reviewer#1 refused, held by builder#1 (fs:write_file)');
+    expect(text).toContain(
+      'b.ts: changed by reviewer#1, held by builder#1 (seen after shell:run_command; could not be refused; also running: tester#1)',
+    );
   });
 });
 
