@@ -105,7 +105,10 @@ export function checkSubjectPaths(
   if (decision.subject !== undefined) {
     const real = decision.subject;
     decision.subject = original.get(real) ?? real;
-    if (decision.subject !== real) decision.reason = `${decision.reason} (the real file is ${real})`;
+    if (decision.subject !== real) {
+      const named = `on ${JSON.stringify(decision.subject)} (the real file is ${JSON.stringify(real)})`;
+      decision.reason = decision.reason.replace(`on ${JSON.stringify(real)}`, named);
+    }
   }
   if (decision.subjects !== undefined) decision.subjects = given.map(String);
   if (decision.effect === 'deny') return decision;
