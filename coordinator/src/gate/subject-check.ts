@@ -77,8 +77,9 @@ export function checkSubjectPaths(
   projectDir: string,
   writtenArguments: readonly string[],
 ): Decision {
-  const roots = (call.roots ?? []).map(realRoot);
-  const base = roots[0] ?? projectDir;
+  // Without the server's roots, relative subjects start at the project, which then anchors patterns.
+  const roots = (call.roots ?? [projectDir]).map(realRoot);
+  const base = roots[0] ?? realRoot(projectDir);
   const given = typeof subject === 'string' ? [subject] : [...subject];
   const original = new Map<string, string>();
   const resolved: unknown[] = [];

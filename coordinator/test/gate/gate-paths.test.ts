@@ -159,6 +159,28 @@ describe('a patterned deny that cannot be checked denies (class 6)', () => {
     expect((await call('list_allowed_directories', {}, undefined, false)).allowed).toBe(true);
   });
 
+  it('anchors relative patterns at the project when the server reports no roots', async () => {
+    const gate = createGate({
+      policy: createAccessPolicy({ allow: ['ref:read_text_file(plain/**)'], deny: ['ref:*(**/.env)'] }),
+      holder: 'a#1',
+      leases: createWriteLeases(),
+      projectDir: root,
+      interactive: false,
+    });
+    const read = (path: string) =>
+      gate.authorize({
+        server: 'ref',
+        tool: 'read_text_file',
+        args: { path },
+        subjectArg: 'path',
+        writes: false,
+      });
+    expect((await read('plain/a.txt')).allowed).toBe(true);
+    expect((await read(join(root, 'plain/a.txt'))).allowed).toBe(true);
+    expect((await read('src/config/settings.json')).allowed).toBe(false);
+    expect((await read('config/.env')).allowed).toBe(false);
+  });
+
   it('allows a tool without a subject when no deny rule has a pattern', async () => {
     const open = gateFor({ allow: ['fs:*'], deny: ['fs:delete_file'] });
     expect((await open('read_text_file', { path: 'a' }, undefined, { roots: true })).allowed).toBe(true);
