@@ -148,8 +148,10 @@ function checkAffected(
     const pattern = form === undefined ? '(unreadable path)' : list.denying(form);
     if (pattern === undefined) continue;
     const rule = patterns.find((candidate) => candidate.pattern === pattern);
+    // The reason never names the path found beneath: a denied path's presence must not leak.
+    const what = written.includes(path) ? JSON.stringify(path) : 'a path beneath what it writes';
     const decision = denied(
-      `${name} would move or overwrite ${path}, which deny rule "${rule?.text ?? pattern}" covers; a move must not carry a denied path to a name the rule does not cover`,
+      `${name} would move or overwrite ${what}, which deny rule "${rule?.text ?? pattern}" covers; a move must not carry a denied path to a name the rule does not cover`,
     );
     if (rule !== undefined) decision.rule = rule.text;
     return decision;

@@ -35,7 +35,7 @@ export async function deniedBeneath(
     try {
       entries = await readdir(directory, { withFileTypes: true });
     } catch {
-      return `${relative || '.'} could not be read to check what it holds`;
+      return 'a directory beneath it could not be read to check what it holds';
     }
     for (const entry of entries) {
       seen += 1;
@@ -43,9 +43,11 @@ export async function deniedBeneath(
       const child = relative === '' ? entry.name : `${relative}/${entry.name}`;
       const from = path.join(source.real, child);
       const to = path.join(target.real, child);
-      if (confinement.deny.isDenied(relativeTo(from, source.root.path), from)) return `${child} is denied`;
+      // The reasons never name the entry: a denied path's presence must not leak either.
+      if (confinement.deny.isDenied(relativeTo(from, source.root.path), from))
+        return 'something beneath it is denied';
       if (confinement.deny.isDenied(relativeTo(to, target.root.path), to))
-        return `${child} would be denied where it lands`;
+        return 'something beneath it would be denied where it lands';
       if (entry.isDirectory()) pending.push(child);
     }
   }
