@@ -111,7 +111,8 @@ export function checkSubjectPaths(
       decision.reason = decision.reason.replace(`on ${JSON.stringify(real)}`, named);
     }
   }
-  if (decision.subjects !== undefined) decision.subjects = given.map(String);
+  if (decision.subjects !== undefined)
+    decision.subjects = given.map((value) => (typeof value === 'string' ? value : JSON.stringify(value)));
   if (decision.effect === 'deny') return decision;
   return checkAffected(policy, call, base, roots, writtenArguments) ?? decision;
 }

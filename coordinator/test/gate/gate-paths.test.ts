@@ -92,6 +92,24 @@ describe('the gate checks the real file', () => {
     expect(verdict.decision.rule).toBe('fs:*(.env)');
   });
 
+  it('resolves a root reached through a symlink like the files under it', async () => {
+    const linked = join(root, 'plain', 'root-link');
+    symlinkSync(root, linked);
+    const gate = createGate({
+      policy: createAccessPolicy({ allow: ['fs:read_*', 'fs:write_file(src/**)'], deny: ['fs:*(.env)'] }),
+      holder: 'a#1',
+      leases: createWriteLeases(),
+      projectDir: linked,
+      interactive: false,
+    });
+    const authorize = (tool: string, path: string, writes: ToolWrites) =>
+      gate.authorize({ server: 'fs', tool, args: { path }, subjectArg: 'path', writes, roots: [linked] });
+    expect((await authorize('write_file', `${linked}/src/app.js`, WRITE)).allowed).toBe(true);
+    expect((await authorize('write_file', 'src/app.js', WRITE)).allowed).toBe(true);
+    expect((await authorize('write_file', `${linked}/src/config/settings.json`, WRITE)).allowed).toBe(false);
+    expect((await authorize('read_text_file', `${linked}/config/.ENV`, READ)).allowed).toBe(false);
+  });
+
   it('covers a denied directory through an alias and a symlinked parent', async () => {
     const call = gateFor({ allow: ['fs:read_*'], deny: ['fs:read_text_file(config/secrets/**)'] });
     for (const path of ['alias/secrets/prod.key', 'src/config/secrets/prod.key', 'config/SECRETS/prod.key']) {
