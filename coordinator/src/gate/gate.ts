@@ -8,7 +8,8 @@ import {
 } from '@meshwork/permissions';
 import type { CoordinatorErrorCode } from '../errors.js';
 import type { AccessPolicy } from './access-policy.js';
-import { resolveRealPath } from './resolve-path.js';
+import { checkSubjectPaths, denyWithoutSubject } from './subject-check.js';
+import { realPathOf } from './subject-paths.js';
 import type { LeaseConflict, LeaseReservation, WriteLeases } from './write-leases.js';
 
 /** One call the gate decides. */
@@ -71,6 +72,16 @@ function textsOf(value: unknown): string[] {
   return [JSON.stringify(value)];
 }
 
+/**
+ * The subject values as given: a value that is not a string stays what it is, so the checker
+ * sees it cannot be analysed (a JSON text would read as an innocent file name).
+ */
+function valuesOf(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (value === undefined || value === null) return [];
+  return [value];
+}
+
 /** The arguments a call writes to, as its tool declares them (`writes.paths`). */
 function writtenArguments(call: GateCall): readonly string[] {
   return call.writes !== false && 'paths' in call.writes ? call.writes.paths : [];
@@ -94,9 +105,13 @@ function subjectOf(call: GateCall, kind: SubjectKind | undefined): string | stri
     ...(call.subjectArg === undefined ? [] : [call.subjectArg]),
     ...(kind === 'path' ? writtenArguments(call) : []),
   ];
-  const values = [...new Set(names)].flatMap((name) => textsOf(call.args[name]));
+  const values = [...new Set(names)].flatMap((name) => valuesOf(call.args[name]));
   if (values.length === 0) return undefined;
-  return values.length === 1 && !Array.isArray(call.args[names[0] as string]) ? values[0] : values;
+  return (
+    values.length === 1 && typeof values[0] === 'string' && !Array.isArray(call.args[names[0] as string])
+      ? values[0]
+      : values
+  ) as string | string[];
 }
 
 /** Creates a gate: permission check (deny > ask > allow, default deny), ask resolution, write leases. */
@@ -105,15 +120,27 @@ export function createGate(options: GateOptions): Gate {
     async authorize(call) {
       const subjectKind = subjectKindOf(call);
       const subject = subjectOf(call, subjectKind);
-      let decision = options.policy.check(
-        {
-          server: call.server,
-          tool: call.tool,
-          ...(subject === undefined ? {} : { subject }),
-          ...(subjectKind === undefined ? {} : { subjectKind }),
-        },
-        call.roots,
-      );
+      const refusal = subject === undefined ? denyWithoutSubject(options.policy, call) : undefined;
+      if (refusal !== undefined) {
+        return {
+          allowed: false,
+          decision: refusal.decision,
+          code: 'E_PERMISSION_DENIED',
+          message: refusal.message,
+        };
+      }
+      let decision =
+        subjectKind === 'path' && subject !== undefined
+          ? checkSubjectPaths(options.policy, call, subject, options.projectDir, writtenArguments(call))
+          : options.policy.check(
+              {
+                server: call.server,
+                tool: call.tool,
+                ...(subject === undefined ? {} : { subject }),
+                ...(subjectKind === undefined ? {} : { subjectKind }),
+              },
+              call.roots,
+            );
       if (decision.effect === 'ask') {
         decision = await resolveAsk(decision, {
           interactive: options.interactive,
@@ -132,7 +159,7 @@ export function createGate(options: GateOptions): Gate {
       if (written.length === 0) return { allowed: true, decision, leasedPaths: [] };
       const base = call.roots?.[0] ?? options.projectDir;
       // Leases are on the file's identity, not on the argument's spelling.
-      const paths = [...new Set(await Promise.all(written.map((path) => resolveRealPath(path, base))))];
+      const paths = [...new Set(written.map((path) => realPathOf(path, base)))];
       const reserved = await options.leases.reserve(paths, options.holder, {
         server: call.server,
         tool: call.tool,

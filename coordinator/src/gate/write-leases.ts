@@ -1,4 +1,4 @@
-import { identityOf, isSameOrBeneath } from './resolve-path.js';
+import { identityOf, isSameOrBeneath } from './file-identity.js';
 
 /** A write refused because another agent holds the path, or a change to a held path seen after a command ran. */
 export interface LeaseConflict {

@@ -2,7 +2,7 @@ import { mkdir, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTempDir, type TempDir } from '@meshwork/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveRealPath } from '../../src/gate/resolve-path.js';
+import { realPathOf } from '../../src/gate/subject-paths.js';
 import { createWriteLeases, type WriteLeases } from '../../src/gate/write-leases.js';
 
 const call = { server: 'fs', tool: 'write_file' };
@@ -37,12 +37,12 @@ describe('write leases on the file identity', () => {
       'alias/a.js',
       'alias/../src/a.js',
     ]) {
-      expect(await resolveRealPath(spelling, dir.path), spelling).toBe(real);
+      expect(realPathOf(spelling, dir.path), spelling).toBe(real);
     }
     // A symlink named last is the link itself.
-    expect(await resolveRealPath('alias', dir.path)).toBe(join(dir.path, 'alias'));
+    expect(realPathOf('alias', dir.path)).toBe(join(dir.path, 'alias'));
     // What does not exist yet is kept under the real path of its deepest existing ancestor.
-    expect(await resolveRealPath('alias/new/b.js', dir.path)).toBe(join(src, 'new', 'b.js'));
+    expect(realPathOf('alias/new/b.js', dir.path)).toBe(join(src, 'new', 'b.js'));
   });
 
   it('counts ancestors, descendants and the same inode under another name', async () => {

@@ -33,7 +33,7 @@ interface CompiledRule {
 const EFFECTS: readonly Effect[] = ['deny', 'ask', 'allow'];
 const SEVERITY: Record<Effect, number> = { allow: 0, ask: 1, deny: 2 };
 
-function compileRule(text: string, effect: Effect): CompiledRule {
+function compileRule(text: string, effect: Effect, roots: readonly string[]): CompiledRule {
   const rule = parseRule(text);
   const compiled: CompiledRule = {
     rule,
@@ -64,7 +64,13 @@ function compileRule(text: string, effect: Effect): CompiledRule {
         }
         case 'text': {
           textMatcher ??= compileTextPattern(pattern);
-          return broad ? textMatcher.denies(element.text) : textMatcher.allows(element.text);
+          if (!broad) return textMatcher.allows(element.text);
+          // A deny is never weaker for a subject the server did not call a path: `.env` as a
+          // file name is denied by `**/.env` as it would be as a path.
+          if (textMatcher.denies(element.text)) return true;
+          const asPath = readPathSubject(element.text, roots);
+          path ??= compilePathPattern(pattern);
+          return asPath !== undefined && path.denies(asPath);
         }
         default:
           return broad;
@@ -133,9 +139,9 @@ export function createPermissionChecker(
 ): PermissionChecker {
   const roots = [...(options.roots ?? [])];
   const compiled: Record<Effect, CompiledRule[]> = {
-    deny: (profile.deny ?? []).map((text) => compileRule(text, 'deny')),
-    ask: (profile.ask ?? []).map((text) => compileRule(text, 'ask')),
-    allow: (profile.allow ?? []).map((text) => compileRule(text, 'allow')),
+    deny: (profile.deny ?? []).map((text) => compileRule(text, 'deny', roots)),
+    ask: (profile.ask ?? []).map((text) => compileRule(text, 'ask', roots)),
+    allow: (profile.allow ?? []).map((text) => compileRule(text, 'allow', roots)),
   };
   const serverGlobs = profile.servers?.map((glob) => compileNameGlob(glob));
   const grants = [...compiled.allow, ...compiled.ask];

@@ -36,9 +36,12 @@ export {
   intersectRoots,
 } from './launch-limits.js';
 export {
+  compilePathDenyList,
   compilePathPattern,
+  type PathDenyList,
   type PathMatcher,
   type PathSubject,
+  readPathSubject,
 } from './path-match.js';
 export {
   type Profile,

@@ -1,6 +1,6 @@
 /**
- * Lexical POSIX path helpers. Pure string work: no file-system access, so symlinks are the launch
- * sandbox's business, not ours.
+ * Lexical POSIX path helpers. Pure string work: no file-system access, so symlinks are resolved by
+ * the callers (the coordinator's gate and the fs server) before they match a path.
  */
 
 /** A path after lexical normalisation. */

@@ -321,3 +321,18 @@ describe('visibility', () => {
     });
   });
 });
+
+describe('a deny pattern on a text subject', () => {
+  it('also reads the text as a path, so a file name is never less denied than a path', () => {
+    const checker = createPermissionChecker({
+      allow: ['ref:*'],
+      deny: ['ref:*(**/.env)', 'ref:*(config/secrets/**)'],
+    });
+    const check = (subject: string) =>
+      checker.check({ server: 'ref', tool: 'open', subject, subjectKind: 'text' }).effect;
+    expect(check('.env')).toBe('deny');
+    expect(check('sub/.ENV')).toBe('deny');
+    expect(check('config/secrets/prod.key')).toBe('deny');
+    expect(check('notes.md')).toBe('allow');
+  });
+});

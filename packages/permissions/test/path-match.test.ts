@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compilePathPattern } from '../src/index.js';
+import { compilePathDenyList, compilePathPattern } from '../src/index.js';
 import { normalizePathPattern, readPathSubject } from '../src/path-match.js';
 
 describe('normalizePathPattern', () => {
@@ -64,7 +64,19 @@ const table: [string, string, string[], boolean, boolean][] = [
   ['src/**', 'lib/src/a.ts', [], false, false],
   ['src/**', 'src/../lib/a.ts', [], false, false],
   ['src/*', 'src/a.ts', [], true, true],
-  ['src/*', 'src/a/b.ts', [], false, false],
+  // A denied directory denies everything beneath it, as in the fs server.
+  ['src/*', 'src/a/b.ts', [], false, true],
+  ['secrets', 'secrets/k', [], false, true],
+  ['secrets', 'a/secrets/deep/k', [], false, true],
+  ['config/secrets/**', 'CONFIG/Secrets/prod.key', [], false, true],
+  ['.env', '/w/p/config/.ENV', ['/w/p'], false, true],
+  ['.env/**', '/w/p/.env/x', ['/w/p'], true, true],
+  // Ancestors above the root are matched by absolute patterns only.
+  ['p', '/w/p/x', ['/w/p'], false, false],
+  ['/w/p/secrets', '/w/p/secrets/k', ['/w/p'], false, true],
+  ['/w', '/w/p/x', ['/w/p'], false, true],
+  // The deepest root containing an absolute subject anchors it.
+  ['secrets/**', '/w/p/sub/secrets/k', ['/w/p', '/w/p/sub'], true, true],
   ['*.ts', 'a.ts', [], true, true],
   ['*.ts', 'dir/a.ts', [], false, true],
   ['**/*.ts', 'dir/a.ts', [], true, true],
@@ -122,5 +134,27 @@ describe('compilePathPattern', () => {
     expect(read).toBeDefined();
     expect(matcher.allows(read!)).toBe(allows);
     expect(matcher.denies(read!)).toBe(denies);
+  });
+});
+
+describe('compilePathDenyList', () => {
+  const list = compilePathDenyList(['config/secrets/**', '.env', '/w/p/private']);
+  const at = (path: string) => readPathSubject(path, ['/w/p'])!;
+
+  it('names the pattern that denies a path, its ancestors included', () => {
+    expect(list.denying(at('/w/p/config/secrets/prod.key'))).toBe('config/secrets/**');
+    expect(list.denying(at('/w/p/deep/.ENV'))).toBe('.env');
+    expect(list.denying(at('/w/p/.env/inside'))).toBe('.env');
+    expect(list.denying(at('/w/p/private/a/b'))).toBe('/w/p/private');
+    expect(list.denying(at('/w/p/config/public.json'))).toBeUndefined();
+  });
+
+  it('checks only the entry itself for a walk that pruned denied directories', () => {
+    expect(list.denyingEntry(at('/w/p/.env/inside'))).toBeUndefined();
+    expect(list.denyingEntry(at('/w/p/config/secrets'))).toBe('config/secrets/**');
+  });
+
+  it('denies nothing without patterns', () => {
+    expect(compilePathDenyList([]).denying(at('/w/p/.env'))).toBeUndefined();
   });
 });

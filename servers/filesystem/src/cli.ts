@@ -27,8 +27,8 @@ paths matching --deny, are refused. MCP client roots can only narrow the served 
 
 PathConfinement:
   --read-only             turn off write_file, edit_file, create_directory and move_file (not even listed)
-  --deny <glob>           refuse matching paths (repeatable), e.g. '**/.env' or '.git/**'; relative to each
-                          root, or absolute when it starts with /
+  --deny <glob>           refuse matching paths (repeatable), e.g. '.env' or '.git/**'; relative to each
+                          root, or absolute when it starts with /; no slash = any depth; case ignored
   --max-read-bytes <n>    largest file read whole (default ${DEFAULT_MAX_READ_BYTES})
 
 ${FILESYSTEM_LIMIT_USAGE}

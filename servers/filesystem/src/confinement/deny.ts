@@ -1,9 +1,12 @@
-import picomatch from 'picomatch';
+import { compilePathDenyList, type PathSubject } from '@meshwork/permissions';
 
 /**
- * Decides whether a path is denied by the operator's `--deny` globs. Relative globs match the
- * path relative to its root (`**\/.env`, `.git/**`); globs starting with `/` match the absolute
- * real path. A denied directory denies everything below it.
+ * Decides whether a path is denied by the operator's `--deny` globs, with the one path semantics of
+ * `@meshwork/permissions` (the gate's deny rules match exactly the same paths): relative globs
+ * match the path relative to its root, and a glob without a slash matches at any depth (`.env`
+ * denies `config/.env`); globs starting with `/` match the absolute real path; matching ignores
+ * case (on a case-insensitive file system `.ENV` is `.env`); a denied directory denies everything
+ * below it.
  */
 export interface DenyMatcher {
   /** The globs, as given. */
@@ -14,31 +17,19 @@ export interface DenyMatcher {
   isDenied(relativePath: string, absolutePath: string): boolean;
 }
 
+/** The subject form of a path inside a root (`''` is the root itself). */
+function subjectOf(relativePath: string, absolutePath: string): PathSubject {
+  return { relative: relativePath === '' ? '.' : relativePath, absolute: absolutePath };
+}
+
 /** Compiles `patterns` once; the matcher is shared by every connection. */
 export function createDenyMatcher(patterns: readonly string[]): DenyMatcher {
-  const relative = patterns.filter((pattern) => !pattern.startsWith('/'));
-  const absolute = patterns.filter((pattern) => pattern.startsWith('/'));
-  const options = { dot: true };
-  const matchRelative = relative.length > 0 ? picomatch(relative, options) : undefined;
-  const matchAbsolute = absolute.length > 0 ? picomatch(absolute, options) : undefined;
-  const matchesEntry = (relativePath: string, absolutePath: string): boolean =>
-    (matchRelative !== undefined && relativePath !== '' && matchRelative(relativePath)) ||
-    matchAbsolute?.(absolutePath) === true;
+  const list = compilePathDenyList(patterns);
   return {
-    patterns: [...patterns],
-    matchesEntry,
-    isDenied(relativePath, absolutePath) {
-      if (!matchRelative && !matchAbsolute) return false;
-      if (matchesEntry(relativePath, absolutePath)) return true;
-      // Walk up: a denied ancestor (for example `secrets` or `.git`) denies the whole subtree.
-      let relativeCursor = relativePath;
-      let absoluteCursor = absolutePath;
-      while (relativeCursor.includes('/')) {
-        relativeCursor = relativeCursor.slice(0, relativeCursor.lastIndexOf('/'));
-        absoluteCursor = absoluteCursor.slice(0, absoluteCursor.lastIndexOf('/')) || '/';
-        if (matchesEntry(relativeCursor, absoluteCursor)) return true;
-      }
-      return false;
-    },
+    patterns: list.patterns,
+    matchesEntry: (relativePath, absolutePath) =>
+      list.denyingEntry(subjectOf(relativePath, absolutePath)) !== undefined,
+    isDenied: (relativePath, absolutePath) =>
+      list.denying(subjectOf(relativePath, absolutePath)) !== undefined,
   };
 }

@@ -2,6 +2,7 @@ import { lstat, rename } from 'node:fs/promises';
 import * as path from 'node:path';
 import { defineTool, type ToolDefinition, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
+import { deniedBeneath } from '../confinement/denied-beneath.js';
 import { pinDirectory } from '../confinement/pinned-directory.js';
 import { FilesystemError, isSystemError } from '../errors.js';
 import { type FsToolContext, withSystemErrors } from './context.js';
@@ -12,7 +13,8 @@ const outputSchema = z.object({ content: z.string() });
 /**
  * `move_file`: renames an entry (a symlink is moved as a link, never followed); the destination
  * must not exist. Subject argument: `source`; the destination is checked by the confinement just
- * the same.
+ * the same. A directory is moved only when nothing beneath it is denied, where it is or where it
+ * would land: a move must not carry a denied file to a name the deny does not cover.
  */
 export function createMoveFileTool(context: FsToolContext): ToolDefinition {
   return withSystemErrors(
@@ -43,6 +45,15 @@ export function createMoveFileTool(context: FsToolContext): ToolDefinition {
             'E_EXISTS',
             `Destination already exists: ${destination.requested}. Choose another name or move it away first.`,
           );
+        }
+        if (source.stats?.isDirectory()) {
+          const why = await deniedBeneath(confinement, source, destination);
+          if (why !== undefined) {
+            throw new FilesystemError(
+              'E_DENIED',
+              `Access denied: moving ${source.requested} would move what --deny protects (${why}; ${confinement.deny.patterns.join(', ')}). Move the files you need one by one.`,
+            );
+          }
         }
         // Both parents are pinned by descriptor, so neither can be swapped for a symlink meanwhile.
         const from = pinDirectory(confinement, source.parentReal, source.requested);

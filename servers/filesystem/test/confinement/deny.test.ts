@@ -22,8 +22,21 @@ describe('createDenyMatcher', () => {
     expect(deny.isDenied('public/a.txt', '/srv/root/public/a.txt')).toBe(false);
   });
 
-  it('never denies the root itself through a relative glob', () => {
-    expect(createDenyMatcher(['**']).isDenied('', '/srv/root')).toBe(false);
+  it('denies the root itself only through the all-paths glob, as the gate does', () => {
+    expect(createDenyMatcher(['**']).isDenied('', '/srv/root')).toBe(true);
+    expect(createDenyMatcher(['*']).isDenied('', '/srv/root')).toBe(false);
+    expect(createDenyMatcher(['root']).isDenied('', '/srv/root')).toBe(false);
+  });
+
+  it('ignores case and matches a glob without a slash at any depth, like the gate', () => {
+    const plain = createDenyMatcher(['.env']);
+    expect(plain.isDenied('.ENV', '/srv/root/.ENV')).toBe(true);
+    expect(plain.isDenied('config/.env', '/srv/root/config/.env')).toBe(true);
+    expect(plain.matchesEntry('config/.Env', '/srv/root/config/.Env')).toBe(true);
+    expect(plain.isDenied('config/.envrc', '/srv/root/config/.envrc')).toBe(false);
+    const anchored = createDenyMatcher(['config/secrets/**']);
+    expect(anchored.isDenied('Config/SECRETS/prod.key', '/srv/root/Config/SECRETS/prod.key')).toBe(true);
+    expect(anchored.isDenied('cfg/secrets/prod.key', '/srv/root/cfg/secrets/prod.key')).toBe(false);
   });
 
   it('denies nothing without patterns', () => {
