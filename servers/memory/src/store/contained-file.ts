@@ -6,6 +6,7 @@ import {
   openSync,
   readlinkSync,
   readSync,
+  rmSync,
   type Stats,
 } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
@@ -58,25 +59,36 @@ export function assertContainedDirectory(paths: MemoryPaths, directory: string):
 }
 
 /** Checks an open descriptor: a regular file with one link, really inside the root. */
-function checkDescriptor(paths: MemoryPaths, fd: number, path: string): Stats {
+function checkDescriptor(paths: MemoryPaths, fd: number, path: string): { stat: Stats; outside?: string } {
   const stat = fstatSync(fd);
-  if (!stat.isFile()) throw unsafe(path, paths.root, 'it is not a regular file');
-  if (stat.nlink > 1) throw unsafe(path, paths.root, `it has ${stat.nlink} hard links`);
   let real: string | undefined;
   try {
     real = readlinkSync(`/proc/self/fd/${fd}`);
   } catch {
     real = undefined; // No /proc (macOS): the directory checks before the open stand alone.
   }
-  if (real !== undefined && !real.startsWith(`${paths.realRoot}${sep}`))
-    throw unsafe(path, paths.root, 'it resolves outside the memory directory');
-  return stat;
+  if (real !== undefined && !real.startsWith(`${paths.realRoot}${sep}`)) return { stat, outside: real };
+  if (!stat.isFile()) throw unsafe(path, paths.root, 'it is not a regular file');
+  if (stat.nlink > 1) throw unsafe(path, paths.root, `it has ${stat.nlink} hard links`);
+  return { stat };
+}
+
+function openNoFollow(paths: MemoryPaths, path: string, flags: number, mode: number): number {
+  try {
+    return openSync(path, flags | NO_FOLLOW | NON_BLOCKING, mode);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP')
+      throw unsafe(path, paths.root, 'the file is a symbolic link');
+    throw error;
+  }
 }
 
 /**
  * Opens `path` (inside the memory directory) with `flags` plus O_NOFOLLOW, after checking the
  * folders on the way; throws `E_UNSAFE_PATH` for a link, a non-regular file or a hard-linked file.
- * ENOENT and other errors pass through.
+ * ENOENT and other errors pass through. With O_CREAT the file is created exclusively when it is
+ * new, so that a file this call created outside (a folder swapped for a link between the check and
+ * the open) is known to be its own and removed again before the refusal.
  */
 export function openContained(
   paths: MemoryPaths,
@@ -86,15 +98,26 @@ export function openContained(
 ): { fd: number; stat: Stats } {
   assertContainedDirectory(paths, dirname(path));
   let fd: number;
-  try {
-    fd = openSync(path, flags | NO_FOLLOW | NON_BLOCKING, mode);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP')
-      throw unsafe(path, paths.root, 'the file is a symbolic link');
-    throw error;
+  let created = false;
+  if ((flags & constants.O_CREAT) !== 0 && (flags & constants.O_EXCL) === 0) {
+    try {
+      fd = openNoFollow(paths, path, flags | constants.O_EXCL, mode);
+      created = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      fd = openNoFollow(paths, path, flags & ~constants.O_CREAT, mode);
+    }
+  } else {
+    fd = openNoFollow(paths, path, flags, mode);
+    created = (flags & constants.O_CREAT) !== 0;
   }
   try {
-    return { fd, stat: checkDescriptor(paths, fd, path) };
+    const checked = checkDescriptor(paths, fd, path);
+    if (checked.outside !== undefined) {
+      if (created) rmSync(checked.outside, { force: true });
+      throw unsafe(path, paths.root, 'it resolves outside the memory directory');
+    }
+    return { fd, stat: checked.stat };
   } catch (error) {
     closeSync(fd);
     throw error;
@@ -127,6 +150,25 @@ export function readContainedFile(
   } finally {
     closeSync(opened.fd);
   }
+}
+
+/**
+ * Throws `E_UNSAFE_PATH` when `path` exists but is not a plain file (a link, a folder, a hard-linked
+ * file). For files another library opens by name (the SQLite write lock), which cannot take
+ * O_NOFOLLOW.
+ */
+export function assertPlainFileOrAbsent(paths: MemoryPaths, path: string): void {
+  assertContainedDirectory(paths, dirname(path));
+  let stat: Stats;
+  try {
+    stat = lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if (stat.isSymbolicLink()) throw unsafe(path, paths.root, 'the file is a symbolic link');
+  if (!stat.isFile()) throw unsafe(path, paths.root, 'it is not a regular file');
+  if (stat.nlink > 1) throw unsafe(path, paths.root, `it has ${stat.nlink} hard links`);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import { MemoryError } from '../errors.js';
 import { type MemoryBounds, parseTimeArgument, resolveBounds } from './bounds.js';
-import { assertContainedDirectory } from './contained-file.js';
+import { assertContainedDirectory, assertPlainFileOrAbsent } from './contained-file.js';
 import { beginDream, endDream, restoreDream } from './dream-service.js';
 import { readDreamLock } from './dreams.js';
 import { type IndexBounds, loadBoundedIndex } from './index-file.js';
@@ -86,6 +86,7 @@ export async function openMemoryStore(options: MemoryStoreOptions) {
     assertContainedDirectory(paths, directory);
   }
   for (const directory of [paths.topicsDir, paths.transcriptsDir]) mkdirSync(directory, { recursive: true });
+  assertPlainFileOrAbsent(paths, paths.writeLock);
   const now = options.now ?? (() => new Date());
   const transcriptScope = options.transcriptProfile;
   const hiddenSession = (session: string) =>

@@ -137,6 +137,22 @@ describe('the memory server and links planted in its directory', () => {
     expect(outsideState()).toEqual({ 'leak.md': TOPIC_TEXT, 'leak.jsonl': TRANSCRIPT_TEXT });
   });
 
+  it('refuses to start on a write lock planted as a link, leaving its target alone', async () => {
+    const target = join(outside, 'lock-target');
+    writeFileSync(target, 'precious');
+    symlinkSync(target, join(memory, '.write.lock'));
+    const failed = await spawnStdioServer({ bin: MEMORY_BIN, args: ['--dir', memory] }).then(
+      async (started) => {
+        await started.close();
+        return '';
+      },
+      (error: Error) => error.message,
+    );
+    expect(failed).toMatch(/E_UNSAFE_PATH|symbolic link/);
+    expect(readFileSync(target, 'utf8')).toBe('precious');
+    expect(readdirSync(outside).sort()).toEqual(['leak.jsonl', 'leak.md', 'lock-target']);
+  });
+
   it('writes nothing through topics/ or transcripts/ swapped for links while it runs', async () => {
     await start();
     await callOk(server!.client, 'write_topic', {
