@@ -171,8 +171,14 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       },
     });
   let offline: ScriptedModelServer | undefined;
-  // Deterministic calls share the connection of a subagent allowed only that server.
-  const serverOnly = (server: string) => pool.acquire(server, { servers: [server], allow: [`${server}:*`] });
+  // Deterministic calls share the connection of a subagent allowed only that server. They are the
+  // coordinator's own (no model reads them), so a memory server shows them every transcript.
+  const serverOnly = (server: string) =>
+    pool.acquire(server, {
+      servers: [server],
+      allow: [`${server}:*`],
+      launch: { memory: { transcripts: 'all' } },
+    });
   async function findToolByRole(server: string, role: ToolRole): Promise<string | undefined> {
     return toolWithRole(await serverOnly(server).connection.tools(), role)?.name;
   }

@@ -92,7 +92,13 @@ export async function createDreamCoordinator(options: DreamCoordinatorOptions): 
     profiles: {
       ...config.profiles,
       [DREAM_PROFILE_NAME]: parseProfile(
-        { servers: [server], allow: [`${server}:*`], deny: hidden.map((tool) => `${server}:${tool}`) },
+        {
+          servers: [server],
+          allow: [`${server}:*`],
+          deny: hidden.map((tool) => `${server}:${tool}`),
+          // Dreams consolidate what every profile recorded: this memory server shows all transcripts.
+          launch: { memory: { transcripts: 'all' } },
+        },
         'the dream profile',
       ),
     },

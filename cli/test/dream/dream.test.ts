@@ -77,6 +77,42 @@ describe('dreams as coordinator runs over the shared pool (real memory server, s
     return createCoordinatorDreamAgent(dreamer);
   }
 
+  it('lets the dreaming agent search the transcripts every profile recorded', async () => {
+    // A memory server launched for some agent's profile recorded a tool result under its scope.
+    const scoped = await spawnStdioServer({
+      bin: MEMORY_BIN,
+      args: ['--dir', memoryDirectory, '--limit-transcript-profile=p-builder'],
+    });
+    try {
+      const appended = await scoped.client.callTool({
+        name: 'append_transcript',
+        arguments: {
+          session: 'run-9-builder',
+          entries: [{ role: 'tool', content: 'flamingo DREAM-PAYLOAD-31' }],
+        },
+      });
+      expect(appended.isError, JSON.stringify(appended.content)).toBeFalsy();
+    } finally {
+      await scoped.close();
+    }
+    const agent = await dreamAgent([
+      {
+        content: [
+          {
+            type: 'tool_use',
+            name: 'mcp__memory__search_memory',
+            input: { query: 'flamingo', scope: 'transcripts' },
+          },
+        ],
+      },
+      { text: 'Nothing to consolidate.' },
+    ]);
+    const report = await runDream({ memory, agent, signal: new AbortController().signal });
+    expect(report.outcome, report.error?.message).toBe('completed');
+    const bodies = model!.messageRequests().map((request) => JSON.stringify(request.body));
+    expect(bodies.some((body) => body.includes('DREAM-PAYLOAD-31'))).toBe(true);
+  });
+
   it('consolidates: index within bounds, the record holds the diff, undo restores the exact prior files', async () => {
     const before = snapshotMemoryFiles(memoryDirectory);
     const agent = await dreamAgent(CONSOLIDATION_TURNS);

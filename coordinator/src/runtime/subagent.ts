@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
+import { transcriptScopeOf } from '@meshwork/permissions';
 import type { AgentDefinition } from '../config/types.js';
 import { createGate } from '../gate/gate.js';
 import { buildToolView } from '../gate/tool-view.js';
@@ -43,7 +44,9 @@ export async function runSubagent(run: RunContext, request: SubagentRequest): Pr
   const startedAt = performance.now();
   const access = resolveAccess(agent, run.config);
   const model = modelFor(agent, run.config, request.inheritedModel);
-  const transcript = createTranscriptWriter(run.runDir, run.runId, id);
+  const transcript = createTranscriptWriter(run.runDir, run.runId, id, {
+    profile: transcriptScopeOf(access.profile),
+  });
   const state = createSubagentState();
   const signal = AbortSignal.any([run.signal, budget.signal]);
   setMaxListeners(0, signal);

@@ -11,6 +11,16 @@ export interface TranscriptEntry {
   meta?: Record<string, unknown>;
 }
 
+/** Options of {@link createTranscriptWriter}. */
+export interface TranscriptWriterOptions {
+  /**
+   * The agent's transcript scope (`transcriptScopeOf` its profile), written on every entry: the
+   * memory server launched for a profile shows only entries of that profile's scope (and tags what
+   * it receives with its own scope in any case, so the tag cannot be forged through it).
+   */
+  profile?: string;
+}
+
 /** Appends a subagent's turns to `.meshwork/runs/<id>/agents/<agent>.jsonl` and, when the profile has memory, to memory layer 3. */
 export interface TranscriptWriter {
   readonly file: string;
@@ -39,7 +49,7 @@ export function safeName(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 100);
 }
 
-type Stamped = TranscriptEntry & { ts: string };
+type Stamped = TranscriptEntry & { ts: string; profile?: string };
 
 /**
  * Creates a writer. The file gets one synchronous append per call on a descriptor kept open: a
@@ -48,7 +58,12 @@ type Stamped = TranscriptEntry & { ts: string };
  * memory's transcript tool is in flight are coalesced into the next call, one call at a time, so
  * memory keeps the same order.
  */
-export function createTranscriptWriter(runDir: string, runId: string, agentId: string): TranscriptWriter {
+export function createTranscriptWriter(
+  runDir: string,
+  runId: string,
+  agentId: string,
+  options: TranscriptWriterOptions = {},
+): TranscriptWriter {
   const file = join(runDir, 'agents', `${safeName(agentId)}.jsonl`);
   const session = safeName(`${runId}-${agentId}`);
   let memory: { connection: ServerConnection; tool: string } | undefined;
@@ -81,6 +96,7 @@ export function createTranscriptWriter(runDir: string, runId: string, agentId: s
           content: entry.content,
           ts: entry.ts,
           ...(entry.meta ? { meta: entry.meta } : {}),
+          ...(entry.profile === undefined ? {} : { profile: entry.profile }),
         })),
       });
       if (outcome.isError) warn(`memory transcript: ${outcome.text.slice(0, 200)}`);
@@ -110,7 +126,8 @@ export function createTranscriptWriter(runDir: string, runId: string, agentId: s
     },
     append(entries) {
       const ts = new Date().toISOString();
-      const stamped = entries.map((entry): Stamped => ({ ts, ...entry }));
+      const tag = options.profile === undefined ? {} : { profile: options.profile };
+      const stamped = entries.map((entry): Stamped => ({ ts, ...entry, ...tag }));
       writeFile(stamped);
       if (!memory) return Promise.resolve();
       queued.push(...stamped);

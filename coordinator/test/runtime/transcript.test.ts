@@ -97,4 +97,22 @@ describe('transcript writer', () => {
     await broken.close();
     expect(broken.warnings()).toEqual([expect.stringMatching(/^transcript: /)]);
   });
+
+  it("tags every entry with the agent's transcript scope, in the file and to memory", async () => {
+    dir = await createTempDir('meshwork-transcript-');
+    const memory = fakeMemory(() => ({ isError: false, text: 'ok' }) as ToolCallOutcome);
+    const writer = createTranscriptWriter(dir.path, 'run-1', 'reader#1', { profile: 'p-reader' });
+    writer.attachMemory(memory.connection, TRANSCRIPT_TOOL);
+    await writer.append([
+      { role: 'user', content: 'task' },
+      { role: 'tool', content: 'result', meta: { tool: 'fs:read_text_file' } },
+    ]);
+    await writer.close();
+    const tags = (entries: Array<Record<string, unknown>>) => entries.map((entry) => entry.profile);
+    expect(tags(linesOf(writer.file) as unknown as Array<Record<string, unknown>>)).toEqual([
+      'p-reader',
+      'p-reader',
+    ]);
+    expect(tags(memory.batches.flat() as Array<Record<string, unknown>>)).toEqual(['p-reader', 'p-reader']);
+  });
 });

@@ -1,3 +1,4 @@
+import { transcriptScopeOf } from '@meshwork/permissions';
 import { describe, expect, it } from 'vitest';
 import type { ServerConfig } from '../../src/config/types.js';
 import { launchArgsFor } from '../../src/servers/launch-args.js';
@@ -61,11 +62,20 @@ describe('launchArgsFor', () => {
     expect(noCommand.unreachable).toMatch(/no command/);
   });
 
-  it('leaves memory and third-party servers alone, whatever their name', () => {
+  it("launches a memory server for the profile's transcript scope (all transcripts only when asked)", () => {
+    const scope = transcriptScopeOf({ allow: ['memory:*'] });
     expect(launchArgsFor(server('memory', 'memory'), ['--dir', 'x'], { allow: ['memory:*'] })).toEqual({
-      args: ['--dir', 'x'],
-      limits: { kind: 'none' },
+      args: ['--dir', 'x', `--limit-transcript-profile=${scope}`],
+      limits: { kind: 'memory', transcriptProfile: scope },
     });
+    const dream = { allow: ['memory:*'], launch: { memory: { transcripts: 'all' as const } } };
+    expect(launchArgsFor(server('memory', 'memory'), ['--dir', 'x'], dream)).toEqual({
+      args: ['--dir', 'x'],
+      limits: { kind: 'memory' },
+    });
+  });
+
+  it('leaves third-party servers alone, whatever their name', () => {
     expect(launchArgsFor(server('fs', undefined), ['a', 'b'], { allow: ['fs:read_*'] })).toEqual({
       args: ['a', 'b'],
       limits: { kind: 'none' },

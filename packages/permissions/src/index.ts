@@ -36,6 +36,13 @@ export {
   intersectRoots,
 } from './launch-limits.js';
 export {
+  MEMORY_LIMIT_FLAG,
+  MEMORY_LIMIT_OPTIONS,
+  MEMORY_LIMIT_USAGE,
+  memoryLaunchLimits,
+  transcriptScopeOf,
+} from './memory-limits.js';
+export {
   compilePathDenyList,
   compilePathPattern,
   type PathDenyList,
@@ -64,6 +71,7 @@ export type {
   Effect,
   FilesystemLaunchLimits,
   LaunchLimits,
+  MemoryLaunchLimits,
   NoLaunchLimits,
   PermissionChecker,
   PermissionCheckerOptions,

@@ -1,5 +1,6 @@
 import { PermissionsError } from './errors.js';
 import { intersectLaunchLimits } from './launch-limits.js';
+import { MEMORY_LIMIT_FLAG } from './memory-limits.js';
 import type { FilesystemLaunchLimits, LaunchLimits, ShellLaunchLimits } from './types.js';
 
 /**
@@ -50,7 +51,7 @@ export const SHELL_LIMIT_USAGE = `${LIMITS_NOTE}
  * whose limits are unreachable must not be started for that profile.
  */
 export function unreachableReason(limits: LaunchLimits): string | undefined {
-  if (limits.kind === 'none') return undefined;
+  if (limits.kind === 'none' || limits.kind === 'memory') return undefined;
   if (limits.roots !== undefined && limits.roots.length === 0) return 'no root is reachable';
   if (limits.kind === 'shell' && limits.allow !== undefined && limits.allow.length === 0)
     return 'no command is allowed';
@@ -64,6 +65,10 @@ export function unreachableReason(limits: LaunchLimits): string | undefined {
  */
 export function renderLaunchFlags(limits: LaunchLimits): string[] {
   if (limits.kind === 'none') return [];
+  if (limits.kind === 'memory')
+    return limits.transcriptProfile === undefined
+      ? []
+      : [`--${MEMORY_LIMIT_FLAG}=${limits.transcriptProfile}`];
   const unreachable = unreachableReason(limits);
   if (unreachable !== undefined)
     throw new PermissionsError('E_LAUNCH_LIMITS', `cannot render launch limits: ${unreachable}`);

@@ -1,5 +1,6 @@
 import { compileCommandPattern, normalizeCommandText } from './command-match.js';
 import { PermissionsError } from './errors.js';
+import { memoryLaunchLimits } from './memory-limits.js';
 import { formatPath, isWithin, normalizePath } from './path-utils.js';
 import type { Profile } from './profile.js';
 import { compileNameGlob, parseRule } from './rule.js';
@@ -41,7 +42,8 @@ function rulesFor(texts: readonly string[] | undefined, serverName: string): Glo
  *   pattern), narrowed by `launch.shell.allow`; `deny` = `launch.shell.deny` plus the patterns of
  *   deny rules on run tools; `roots` from `launch.shell.roots`.
  * - A server no allow/ask rule reaches gets roots `[]` (and, for shell, `allow: []`): nothing.
- * - memory and third-party servers (no `kind`) have no launch limits.
+ * - memory: the profile's transcript scope ({@link memoryLaunchLimits}).
+ * - third-party servers (no `kind`) have no launch limits.
  */
 export function deriveLaunchLimits(
   profile: Profile,
@@ -49,6 +51,7 @@ export function deriveLaunchLimits(
   options: DeriveLaunchLimitsOptions = {},
 ): LaunchLimits {
   const kind = options.kind;
+  if (kind === 'memory') return memoryLaunchLimits(profile);
   if (kind !== 'filesystem' && kind !== 'shell') return { kind: 'none' };
   const grants = [...rulesFor(profile.ask, serverName), ...rulesFor(profile.allow, serverName)];
   const denies = rulesFor(profile.deny, serverName);
@@ -115,6 +118,10 @@ export function intersectLaunchLimits<T extends LaunchLimits>(base: T, narrower:
       `cannot intersect the launch limits of a ${base.kind} server with those of a ${narrower.kind} server`,
     );
   }
+  if (base.kind === 'memory' || narrower.kind === 'memory')
+    return (
+      (narrower as { transcriptProfile?: string }).transcriptProfile === undefined ? base : narrower
+    ) as T;
   const roots = intersectRoots(base.roots, narrower.roots);
   const deny = [...new Set([...base.deny, ...narrower.deny])];
   if (base.kind === 'filesystem') {

@@ -45,6 +45,15 @@ export const shellLaunchSchema = z.strictObject({
 });
 
 /**
+ * `launch.memory`: which transcripts the memory server shows the profile. `own` (default): only
+ * entries appended under this very profile; `all`: every transcript (for dreams, which consolidate
+ * across profiles on purpose).
+ */
+export const memoryLaunchSchema = z.strictObject({
+  transcripts: z.enum(['own', 'all']).optional(),
+});
+
+/**
  * A permission profile.
  *
  * - `servers`: server names (globs allowed) the subagent may attach to. Absent: every server some
@@ -64,6 +73,7 @@ export const profileSchema = z.strictObject({
     .strictObject({
       filesystem: filesystemLaunchSchema.optional(),
       shell: shellLaunchSchema.optional(),
+      memory: memoryLaunchSchema.optional(),
     })
     .optional(),
   limits: limitsSchema.optional(),

@@ -123,7 +123,17 @@ export interface ShellLaunchLimits {
   deny: string[];
 }
 
-/** Launch limits of a server with no launch knobs (memory, third-party servers). */
+/** Launch limits of a memory server: whose transcripts it may show. */
+export interface MemoryLaunchLimits {
+  kind: 'memory';
+  /**
+   * Transcript scope of the profile (see `transcriptScopeOf`): the server tags what it appends with
+   * it and shows only entries tagged with it. Absent = every transcript (`launch.memory.transcripts: "all"`).
+   */
+  transcriptProfile?: string;
+}
+
+/** Launch limits of a server with no launch knobs (third-party servers). */
 export interface NoLaunchLimits {
   kind: 'none';
 }
@@ -132,4 +142,4 @@ export interface NoLaunchLimits {
  * How a profile narrows the launch of one server (roots, read-only, deny and allow lists). Not to
  * be confused with the OS sandbox a server may run in.
  */
-export type LaunchLimits = FilesystemLaunchLimits | ShellLaunchLimits | NoLaunchLimits;
+export type LaunchLimits = FilesystemLaunchLimits | ShellLaunchLimits | MemoryLaunchLimits | NoLaunchLimits;

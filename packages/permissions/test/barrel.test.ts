@@ -8,6 +8,9 @@ const PUBLIC_NAMES = [
   'FILESYSTEM_LIMIT_OPTIONS',
   'FILESYSTEM_LIMIT_USAGE',
   'LAUNCH_LIMIT_FLAGS',
+  'MEMORY_LIMIT_FLAG',
+  'MEMORY_LIMIT_OPTIONS',
+  'MEMORY_LIMIT_USAGE',
   'PERMISSIONS_ERROR_CODES',
   'PermissionsError',
   'SERVER_KINDS',
@@ -32,6 +35,7 @@ const PUBLIC_NAMES = [
   'isServerKind',
   'isValidRule',
   'mapClaudeTools',
+  'memoryLaunchLimits',
   'parseProfile',
   'parseRule',
   'profileSchema',
@@ -40,6 +44,7 @@ const PUBLIC_NAMES = [
   'resolveAsk',
   'splitClaudeToolList',
   'splitCommandLine',
+  'transcriptScopeOf',
   'unreachableReason',
 ];
 

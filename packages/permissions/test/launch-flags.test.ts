@@ -5,12 +5,17 @@ import {
   applyShellLimits,
   deriveLaunchLimits,
   FILESYSTEM_LIMIT_OPTIONS,
+  MEMORY_LIMIT_FLAG,
+  MEMORY_LIMIT_OPTIONS,
   renderLaunchFlags,
   SHELL_LIMIT_OPTIONS,
   unreachableReason,
 } from '../src/index.js';
 
-function parse(options: typeof FILESYSTEM_LIMIT_OPTIONS | typeof SHELL_LIMIT_OPTIONS, args: string[]) {
+function parse(
+  options: typeof FILESYSTEM_LIMIT_OPTIONS | typeof SHELL_LIMIT_OPTIONS | typeof MEMORY_LIMIT_OPTIONS,
+  args: string[],
+) {
   return parseArgs({ options, args, allowPositionals: true }).values;
 }
 
@@ -46,6 +51,14 @@ describe('renderLaunchFlags', () => {
     expect(unreachableReason({ kind: 'shell', allow: [], deny: [] })).toBe('no command is allowed');
     expect(unreachableReason({ kind: 'filesystem', readOnly: true, deny: [] })).toBeUndefined();
     expect(() => renderLaunchFlags(unreachable)).toThrow(/no root is reachable/);
+  });
+
+  it("renders a memory server's transcript scope as one flag its own options parse back", () => {
+    expect(renderLaunchFlags({ kind: 'memory' })).toEqual([]);
+    const flags = renderLaunchFlags({ kind: 'memory', transcriptProfile: 'p-abc' });
+    expect(flags).toEqual(['--limit-transcript-profile=p-abc']);
+    expect(parse(MEMORY_LIMIT_OPTIONS, flags)).toEqual({ [MEMORY_LIMIT_FLAG]: 'p-abc' });
+    expect(unreachableReason({ kind: 'memory', transcriptProfile: 'p-abc' })).toBeUndefined();
   });
 });
 

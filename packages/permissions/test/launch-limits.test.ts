@@ -8,6 +8,7 @@ import {
   intersectRoots,
   type Profile,
   type ShellLaunchLimits,
+  transcriptScopeOf,
 } from '../src/index.js';
 
 const FS = { kind: 'filesystem' } as const;
@@ -70,8 +71,47 @@ describe('deriveLaunchLimits: filesystem', () => {
       readOnly: false,
     });
     expect(deriveLaunchLimits({ allow: ['memory:*'] }, 'memory', { kind: 'memory' })).toEqual({
-      kind: 'none',
+      kind: 'memory',
+      transcriptProfile: transcriptScopeOf({ allow: ['memory:*'] }),
     });
+  });
+});
+
+describe('deriveLaunchLimits: memory', () => {
+  it("scopes transcripts to the profile's rules: same reach, same scope; any change of reach, another", () => {
+    const reader: Profile = { allow: ['fs:read_*', 'memory:*'], description: 'reads' };
+    const scope = transcriptScopeOf(reader);
+    expect(scope).toMatch(/^p-[0-9a-f]{24}$/);
+    // Description, budgets and key order do not change what a profile reaches.
+    expect(
+      transcriptScopeOf({ description: 'other words', limits: { maxTurns: 3 }, allow: [...reader.allow!] }),
+    ).toBe(scope);
+    expect(transcriptScopeOf({ ...reader, deny: ['fs:*(src/secret.txt)'] })).not.toBe(scope);
+    expect(transcriptScopeOf({ allow: ['memory:*', 'fs:read_*'] })).not.toBe(scope);
+    expect(transcriptScopeOf({ ...reader, launch: { filesystem: { readOnly: true } } })).not.toBe(scope);
+  });
+
+  it('drops the scope only for a profile that asks for every transcript (the dream profile)', () => {
+    expect(
+      deriveLaunchLimits({ allow: ['memory:*'], launch: { memory: { transcripts: 'all' } } }, 'memory', {
+        kind: 'memory',
+      }),
+    ).toEqual({ kind: 'memory' });
+    const own = deriveLaunchLimits(
+      { allow: ['memory:*'], launch: { memory: { transcripts: 'own' } } },
+      'memory',
+      {
+        kind: 'memory',
+      },
+    );
+    expect(own).toMatchObject({ kind: 'memory', transcriptProfile: expect.stringMatching(/^p-/) });
+  });
+
+  it('intersects to the narrower scope, and refuses to mix kinds', () => {
+    const scoped = { kind: 'memory' as const, transcriptProfile: 'p-1' };
+    expect(intersectLaunchLimits({ kind: 'memory' }, scoped)).toEqual(scoped);
+    expect(intersectLaunchLimits(scoped, { kind: 'memory' })).toEqual(scoped);
+    expect(() => intersectLaunchLimits(scoped, { kind: 'shell', deny: [] })).toThrow(/memory server/);
   });
 });
 

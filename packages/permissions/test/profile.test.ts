@@ -80,3 +80,17 @@ describe('parseProfile', () => {
     expect(profileSchema.safeParse({ allow: ['fs:*'] }).success).toBe(true);
   });
 });
+
+describe('parseProfile: launch.memory', () => {
+  it('takes transcripts "own" or "all", and nothing else', () => {
+    for (const transcripts of ['own', 'all'] as const) {
+      expect(parseProfile({ launch: { memory: { transcripts } } })).toEqual({
+        launch: { memory: { transcripts } },
+      });
+    }
+    expect(() => parseProfile({ launch: { memory: { transcripts: 'everyone' } } })).toThrow(
+      /launch\.memory\.transcripts/,
+    );
+    expect(() => parseProfile({ launch: { memory: { dir: '/tmp' } } })).toThrow(PermissionsError);
+  });
+});

@@ -8,6 +8,7 @@ import {
   SERVE_CLI_OPTIONS,
   SERVE_CLI_USAGE,
 } from '@meshwork/kit';
+import { MEMORY_LIMIT_FLAG, MEMORY_LIMIT_OPTIONS, MEMORY_LIMIT_USAGE } from '@meshwork/permissions';
 import { createMemoryServer } from './server.js';
 import { DEFAULT_BOUNDS, type MemoryBounds } from './store/bounds.js';
 import { openMemoryStore } from './store/memory-store.js';
@@ -25,6 +26,8 @@ Memory:
   --topic-max-bytes <n>        largest topic file (default ${DEFAULT_BOUNDS.topicMaxBytes})
   --source <name>              recorded as a topic's source when a write names none
                                (or MESHWORK_MEMORY_SOURCE)
+
+${MEMORY_LIMIT_USAGE}
 
 ${SERVE_CLI_USAGE}`;
 
@@ -45,9 +48,19 @@ function readBound(value: string | undefined, flag: string): number | undefined 
   return number;
 }
 
+/** The value of `--limit-transcript-profile`: a tag of 1-128 safe characters, or absent. */
+function readTranscriptScope(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(value))
+    throw new Error(
+      `--${MEMORY_LIMIT_FLAG} takes a tag of letters, digits, '.', '-' or '_'; got ${JSON.stringify(value)}.`,
+    );
+  return value;
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { ...SERVE_CLI_OPTIONS, ...MEMORY_OPTIONS },
+    options: { ...SERVE_CLI_OPTIONS, ...MEMORY_OPTIONS, ...MEMORY_LIMIT_OPTIONS },
     allowPositionals: false,
   });
   // Even --help and --version stay off stdout: a server bin writes nothing there but protocol
@@ -79,6 +92,7 @@ async function main(): Promise<number> {
     bounds,
     logger,
     source: values.source ?? process.env.MESHWORK_MEMORY_SOURCE,
+    transcriptProfile: readTranscriptScope(values[MEMORY_LIMIT_FLAG]),
   });
   logger.info({ dir: store.paths.root }, 'memory directory open');
   const tools = createMemoryTools({ store });

@@ -22,6 +22,7 @@ export const MEMORY_ERROR_CODES = [
   'E_TOO_LARGE',
   'E_TOPIC_EXISTS',
   'E_TOPIC_NOT_FOUND',
+  'E_UNSAFE_PATH',
   'E_VERSION_CONFLICT',
 ] as const;
 /** One of {@link MEMORY_ERROR_CODES}. */

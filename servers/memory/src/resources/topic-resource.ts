@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
+import { readContainedFile } from '../store/contained-file.js';
 import type { MemoryStore } from '../store/memory-store.js';
 import { isSlug, topicPath } from '../store/paths.js';
 import { listTopicSlugs } from '../store/topics.js';
@@ -35,12 +35,8 @@ export function registerTopicResource(server: McpServer, store: MemoryStore): vo
     async (uri, variables) => {
       const slug = decodeURIComponent(String(variables.slug ?? ''));
       if (!isSlug(slug)) throw new Error(`Not a topic slug: ${JSON.stringify(slug)}`);
-      let text: string;
-      try {
-        text = readFileSync(topicPath(store.paths, slug), 'utf8');
-      } catch {
-        throw new Error(`No topic "${slug}"; read memory://index for the list.`);
-      }
+      const text = readContainedFile(store.paths, topicPath(store.paths, slug))?.text;
+      if (text === undefined) throw new Error(`No topic "${slug}"; read memory://index for the list.`);
       return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text }] };
     },
   );

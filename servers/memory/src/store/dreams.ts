@@ -1,20 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
-  copyFileSync,
+  constants,
   existsSync,
   mkdirSync,
-  openSync,
   readdirSync,
-  readFileSync,
   rmSync,
-  statSync,
   utimesSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { MemoryError } from '../errors.js';
 import { unlinkQuietly, writeFileAtomic } from './atomic-write.js';
+import { assertContainedDirectory, openContained, readContainedFile } from './contained-file.js';
 import type { IntentOperation } from './intent.js';
 import type { MemoryPaths } from './paths.js';
 import { diffLines } from './text-diff.js';
@@ -61,9 +59,9 @@ export function newDreamToken(): string {
 /** Reads `.dream.lock`; a missing or unreadable lock reads as none. */
 export function readDreamLock(paths: MemoryPaths): DreamLockView {
   try {
-    const mtimeMs = statSync(paths.dreamLock).mtimeMs;
-    const parsed = JSON.parse(readFileSync(paths.dreamLock, 'utf8')) as DreamLockState;
-    return { lock: parsed, mtimeMs };
+    const read = readContainedFile(paths, paths.dreamLock);
+    if (read === undefined) return { lock: undefined, mtimeMs: undefined };
+    return { lock: JSON.parse(read.text) as DreamLockState, mtimeMs: read.stat.mtimeMs };
   } catch {
     return { lock: undefined, mtimeMs: undefined };
   }
@@ -75,7 +73,7 @@ export function writeDreamLock(paths: MemoryPaths, state: DreamLockState, mtimeM
     unlinkQuietly(paths.dreamLock);
     return;
   }
-  writeFileAtomic(paths.dreamLock, `${JSON.stringify(state)}\n`);
+  writeFileAtomic(paths, paths.dreamLock, `${JSON.stringify(state)}\n`);
   const seconds = mtimeMs / 1000;
   utimesSync(paths.dreamLock, seconds, seconds);
 }
@@ -94,12 +92,17 @@ export function isProcessAlive(pid: number): boolean {
 /** Copies every topic and `MEMORY.md` into `.dreams/<id>/`. Returns the number of topics copied. */
 export function takeSnapshot(paths: MemoryPaths, dreamId: string): number {
   const directory = join(paths.snapshotsDir, dreamId);
+  assertContainedDirectory(paths, join(directory, 'topics'));
   mkdirSync(join(directory, 'topics'), { recursive: true });
   const { slugs } = listTopicSlugs(paths);
-  for (const slug of slugs)
-    copyFileSync(join(paths.topicsDir, `${slug}.md`), join(directory, 'topics', `${slug}.md`));
-  writeFileAtomic(join(directory, 'MEMORY.md'), readIndexText(paths));
+  for (const slug of slugs) {
+    // Read and written through the contained paths: a copy would follow a linked topic.
+    const topic = readContainedFile(paths, join(paths.topicsDir, `${slug}.md`));
+    if (topic !== undefined) writeFileAtomic(paths, join(directory, 'topics', `${slug}.md`), topic.text);
+  }
+  writeFileAtomic(paths, join(directory, 'MEMORY.md'), readIndexText(paths));
   writeFileAtomic(
+    paths,
     join(directory, 'snapshot.json'),
     JSON.stringify({ dreamId, topics: slugs, complete: true }),
   );
@@ -120,6 +123,7 @@ export function pruneSnapshots(paths: MemoryPaths, keep: number): string[] {
     return [];
   }
   const doomed = names.slice(0, Math.max(0, names.length - keep));
+  assertContainedDirectory(paths, paths.snapshotsDir);
   for (const name of doomed) rmSync(join(paths.snapshotsDir, name), { recursive: true, force: true });
   return doomed;
 }
@@ -135,12 +139,12 @@ export interface FileChange {
 export function diffAgainstSnapshot(paths: MemoryPaths, dreamId: string): FileChange[] {
   const directory = join(paths.snapshotsDir, dreamId);
   const before = new Map<string, string>();
-  for (const name of safeReaddir(join(directory, 'topics'))) {
-    before.set(`topics/${name}`, readFileSync(join(directory, 'topics', name), 'utf8'));
+  for (const name of safeReaddir(paths, join(directory, 'topics'))) {
+    before.set(`topics/${name}`, safeRead(paths, join(directory, 'topics', name)));
   }
   const after = new Map<string, string>();
   for (const slug of listTopicSlugs(paths).slugs) {
-    after.set(topicRelativePath(slug), readFileSync(join(paths.topicsDir, `${slug}.md`), 'utf8'));
+    after.set(topicRelativePath(slug), safeRead(paths, join(paths.topicsDir, `${slug}.md`)));
   }
   const changes: FileChange[] = [];
   for (const path of [...new Set([...before.keys(), ...after.keys()])].sort()) {
@@ -153,7 +157,7 @@ export function diffAgainstSnapshot(paths: MemoryPaths, dreamId: string): FileCh
       diff: diffLines(old ?? '', now ?? ''),
     });
   }
-  const oldIndex = safeRead(join(directory, 'MEMORY.md'));
+  const oldIndex = safeRead(paths, join(directory, 'MEMORY.md'));
   const newIndex = readIndexText(paths);
   if (oldIndex !== newIndex) {
     changes.push({
@@ -176,23 +180,26 @@ export function restoreOperations(paths: MemoryPaths, dreamId: string): IntentOp
   const directory = join(paths.snapshotsDir, dreamId);
   const operations: IntentOperation[] = [];
   const kept = new Set<string>();
-  for (const name of safeReaddir(join(directory, 'topics'))) {
+  for (const name of safeReaddir(paths, join(directory, 'topics'))) {
+    const content = readContainedFile(paths, join(directory, 'topics', name))?.text;
+    if (content === undefined) continue;
     kept.add(name);
-    operations.push({
-      path: `topics/${name}`,
-      content: readFileSync(join(directory, 'topics', name), 'utf8'),
-    });
+    operations.push({ path: `topics/${name}`, content });
   }
   for (const slug of listTopicSlugs(paths).slugs) {
     if (!kept.has(`${slug}.md`)) operations.push({ path: topicRelativePath(slug), content: null });
   }
-  operations.push({ path: 'MEMORY.md', content: safeRead(join(directory, 'MEMORY.md')) });
+  operations.push({ path: 'MEMORY.md', content: safeRead(paths, join(directory, 'MEMORY.md')) });
   return operations;
 }
 
 /** Appends one record to `dreams.jsonl` with a single `write()`. */
 export function appendDreamRecord(paths: MemoryPaths, record: Record<string, unknown>): void {
-  const fd = openSync(paths.dreamsLog, 'a', 0o644);
+  const { fd } = openContained(
+    paths,
+    paths.dreamsLog,
+    constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT,
+  );
   try {
     const payload = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
     let written = 0;
@@ -202,8 +209,9 @@ export function appendDreamRecord(paths: MemoryPaths, record: Record<string, unk
   }
 }
 
-function safeReaddir(directory: string): string[] {
+function safeReaddir(paths: MemoryPaths, directory: string): string[] {
   try {
+    assertContainedDirectory(paths, directory);
     return readdirSync(directory)
       .filter((name) => name.endsWith('.md') && !name.startsWith('.'))
       .sort();
@@ -212,10 +220,6 @@ function safeReaddir(directory: string): string[] {
   }
 }
 
-function safeRead(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
+function safeRead(paths: MemoryPaths, path: string): string {
+  return readContainedFile(paths, path)?.text ?? '';
 }

@@ -1,4 +1,6 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, readSync } from 'node:fs';
+import { openContained } from './contained-file.js';
+import type { MemoryPaths } from './paths.js';
 
 /** Bounds of the layer-1 index; loading never returns more than these. */
 export interface IndexBounds {
@@ -132,10 +134,10 @@ const COUNT_LIMIT_BYTES = 1 << 20;
  * characters, and at most `maxBytes` bytes in all. Reads at most 1 MiB whatever the file's size,
  * so a runaway index can never flood the caller.
  */
-export function loadBoundedIndex(path: string, bounds: IndexBounds): BoundedIndex {
-  let size: number;
+export function loadBoundedIndex(paths: MemoryPaths, bounds: IndexBounds): BoundedIndex {
+  let opened: ReturnType<typeof openContained>;
   try {
-    size = statSync(path).size;
+    opened = openContained(paths, paths.indexFile, constants.O_RDONLY);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     return {
@@ -148,9 +150,10 @@ export function loadBoundedIndex(path: string, bounds: IndexBounds): BoundedInde
       exceeded: [],
     };
   }
+  const { fd } = opened;
+  const size = opened.stat.size;
   const readBytes = Math.min(size, COUNT_LIMIT_BYTES);
   const buffer = Buffer.alloc(readBytes);
-  const fd = openSync(path, 'r');
   let got = 0;
   try {
     while (got < readBytes) {

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { MemoryError } from '../errors.js';
 import { fsyncDirectory, unlinkQuietly, writeFileAtomic } from './atomic-write.js';
+import { assertContainedDirectory, readContainedFile } from './contained-file.js';
 import { isSlug, type MemoryPaths } from './paths.js';
 
 /** One file of a multi-file write: new content, or `null` to delete it. */
@@ -29,7 +30,7 @@ export function applyIntent(paths: MemoryPaths, operations: readonly IntentOpera
       throw new MemoryError('E_INTERNAL', `Refusing to write outside the memory layout: ${operation.path}`);
     }
   }
-  writeFileAtomic(paths.intentFile, JSON.stringify({ version: 1, operations }));
+  writeFileAtomic(paths, paths.intentFile, JSON.stringify({ version: 1, operations }));
   replay(paths, operations);
   unlinkQuietly(paths.intentFile);
   fsyncDirectory(paths.root);
@@ -43,7 +44,9 @@ export function recoverIntent(paths: MemoryPaths): string[] {
   if (!existsSync(paths.intentFile)) return [];
   let operations: IntentOperation[] = [];
   try {
-    const parsed = JSON.parse(readFileSync(paths.intentFile, 'utf8')) as { operations?: unknown };
+    const parsed = JSON.parse(readContainedFile(paths, paths.intentFile)?.text ?? '{}') as {
+      operations?: unknown;
+    };
     if (Array.isArray(parsed.operations)) {
       operations = parsed.operations.filter(
         (operation): operation is IntentOperation =>
@@ -68,7 +71,10 @@ export function recoverIntent(paths: MemoryPaths): string[] {
 function replay(paths: MemoryPaths, operations: readonly IntentOperation[]): void {
   for (const operation of operations) {
     const target = join(paths.root, operation.path);
-    if (operation.content === null) unlinkQuietly(target);
-    else writeFileAtomic(target, operation.content);
+    if (operation.content === null) {
+      // Unlinking a linked file removes only the link, but a linked folder would lead outside.
+      assertContainedDirectory(paths, dirname(target));
+      unlinkQuietly(target);
+    } else writeFileAtomic(paths, target, operation.content);
   }
 }

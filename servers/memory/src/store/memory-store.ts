@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { MemoryError } from '../errors.js';
 import { type MemoryBounds, parseTimeArgument, resolveBounds } from './bounds.js';
+import { assertContainedDirectory, assertPlainFileOrAbsent } from './contained-file.js';
 import { beginDream, endDream, restoreDream } from './dream-service.js';
 import { readDreamLock } from './dreams.js';
 import { type IndexBounds, loadBoundedIndex } from './index-file.js';
@@ -47,6 +48,12 @@ export interface MemoryStoreOptions {
   dreamStaleMs?: number | undefined;
   /** Clock, for tests. */
   now?: (() => Date) | undefined;
+  /**
+   * The transcript scope this server was launched for (`--limit-transcript-profile`): appended
+   * entries are tagged with it, and search, read_transcript and list_sessions show only entries
+   * tagged with it. Absent: no tag is forced and every transcript is visible.
+   */
+  transcriptProfile?: string | undefined;
 }
 
 /** Input of {@link MemoryStore.search}. */
@@ -72,9 +79,21 @@ export async function openMemoryStore(options: MemoryStoreOptions) {
     maxBytes: bounds.indexMaxBytes,
     maxLineChars: bounds.indexMaxLineChars,
   };
-  for (const directory of [paths.root, paths.topicsDir, paths.transcriptsDir])
-    mkdirSync(directory, { recursive: true });
+  mkdirSync(paths.root, { recursive: true });
+  // The root itself may be a link (the user's choice); nothing the server manages below it may be.
+  paths.realRoot = realpathSync(paths.root);
+  for (const directory of [paths.topicsDir, paths.transcriptsDir, paths.snapshotsDir]) {
+    assertContainedDirectory(paths, directory);
+  }
+  for (const directory of [paths.topicsDir, paths.transcriptsDir]) mkdirSync(directory, { recursive: true });
+  assertPlainFileOrAbsent(paths, paths.writeLock);
   const now = options.now ?? (() => new Date());
+  const transcriptScope = options.transcriptProfile;
+  const hiddenSession = (session: string) =>
+    new MemoryError(
+      'E_SESSION_NOT_FOUND',
+      `No transcript for session ${JSON.stringify(session)}; call list_sessions to see the sessions.`,
+    );
   const defaultSource = options.source ?? 'unknown';
   const lock = createWriteLock(paths.writeLock, { timeoutMs: options.lockTimeoutMs ?? 30_000 });
   await lock.run(() => recoverIntent(paths));
@@ -114,7 +133,7 @@ export async function openMemoryStore(options: MemoryStoreOptions) {
 
     /** Layer 1: the index within its bounds, with its size against them. */
     readIndex() {
-      const loaded = loadBoundedIndex(paths.indexFile, indexBounds);
+      const loaded = loadBoundedIndex(paths, indexBounds);
       return {
         content: loaded.content,
         shown_lines: loaded.shownLines,
@@ -152,7 +171,16 @@ export async function openMemoryStore(options: MemoryStoreOptions) {
       if (scope !== 'transcripts' && input.session === undefined)
         topics = await search.searchTopics(query, limit);
       if (scope !== 'topics') {
-        transcripts = await search.searchTranscripts(query, { session: input.session, since, until }, limit);
+        transcripts = await search.searchTranscripts(
+          query,
+          {
+            session: input.session,
+            since,
+            until,
+            ...(transcriptScope === undefined ? {} : { profile: transcriptScope }),
+          },
+          limit,
+        );
       }
       const topicShare =
         scope === 'all'
@@ -177,7 +205,11 @@ export async function openMemoryStore(options: MemoryStoreOptions) {
     appendTranscript(session: string, entries: readonly TranscriptEntryInput[]) {
       assertSession(session);
       if (entries.length === 0) throw new MemoryError('E_NO_ENTRIES', 'Give at least one entry to append.');
-      const result = appendTranscript(paths, session, entries, now);
+      const tagged =
+        transcriptScope === undefined
+          ? entries
+          : entries.map((entry) => ({ ...entry, profile: transcriptScope }));
+      const result = appendTranscript(paths, session, tagged, now);
       search.markDirty(session);
       return { session, ...result, max_append_bytes: MAX_APPEND_BYTES };
     },
@@ -199,12 +231,16 @@ export async function openMemoryStore(options: MemoryStoreOptions) {
       } catch {
         start = undefined;
       }
+      // Fail closed: a session this scope has no indexed entry in does not exist for it.
+      if (transcriptScope !== undefined && !search.sessionsOf(transcriptScope).has(session))
+        throw hiddenSession(session);
       const slice = readTranscriptSlice(paths, session, {
         fromLine,
         toLine: last,
         start,
         maxEntryChars: 4_000,
         maxTotalChars: 200_000,
+        ...(transcriptScope === undefined ? {} : { profile: transcriptScope }),
       });
       const info = search.sessionInfo().get(session);
       return {
@@ -218,11 +254,15 @@ export async function openMemoryStore(options: MemoryStoreOptions) {
       };
     },
 
-    /** Sessions, most recently written first. */
-    listSessions(since?: string, limit = 50) {
+    /** Sessions, most recently written first (under a transcript scope: only those with its entries). */
+    async listSessions(since?: string, limit = 50) {
       const sinceMs = parseTimeArgument(since, 'since');
+      if (transcriptScope !== undefined) await search.refresh(1_000);
+      const visible = transcriptScope === undefined ? undefined : search.sessionsOf(transcriptScope);
       const all = sessionsOnDisk(paths).filter(
-        (session) => sinceMs === undefined || session.mtimeMs >= sinceMs,
+        (session) =>
+          (sinceMs === undefined || session.mtimeMs >= sinceMs) &&
+          (visible === undefined || visible.has(session.session)),
       );
       all.sort((a, b) => b.mtimeMs - a.mtimeMs || a.session.localeCompare(b.session));
       const info = search.sessionInfo();

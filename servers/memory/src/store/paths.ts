@@ -4,6 +4,8 @@ import { MemoryError } from '../errors.js';
 /** Every file and folder of one memory directory. */
 export interface MemoryPaths {
   root: string;
+  /** `root` with every symlink resolved: what a file the server opens must lie under. */
+  realRoot: string;
   /** Layer 1: `MEMORY.md`. */
   indexFile: string;
   /** Layer 2: `topics/<slug>.md`. */
@@ -30,6 +32,7 @@ export function resolveMemoryPaths(directory: string): MemoryPaths {
   const root = resolve(directory);
   return {
     root,
+    realRoot: root,
     indexFile: join(root, 'MEMORY.md'),
     topicsDir: join(root, 'topics'),
     transcriptsDir: join(root, 'transcripts'),

@@ -1,11 +1,11 @@
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { MemoryError } from '../errors.js';
 import type { MemoryPaths } from './paths.js';
 
 /** Bump when the schema changes; an index with another version is rebuilt. */
-export const SEARCH_SCHEMA_VERSION = '1';
+export const SEARCH_SCHEMA_VERSION = '2';
 
 const TOKENIZER = `unicode61 remove_diacritics 2 tokenchars '-_'`;
 
@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS entries(
   length INTEGER NOT NULL,
   ts INTEGER,
   role TEXT,
-  corrupt INTEGER NOT NULL
+  corrupt INTEGER NOT NULL,
+  profile TEXT
 );
 CREATE INDEX IF NOT EXISTS entries_by_line ON entries(file_id, line);
 CREATE VIRTUAL TABLE IF NOT EXISTS entry_text USING fts5(text, content='', contentless_delete=1, tokenize="${TOKENIZER}");
@@ -72,7 +73,29 @@ export function removeSearchDatabase(paths: MemoryPaths): void {
   rmSync(paths.searchDir, { recursive: true, force: true, maxRetries: 3 });
 }
 
+/**
+ * SQLite follows links, so anything planted where the derived index lives is removed first (the
+ * link itself, never its target; the index is rebuilt from the files): a linked `.index/`, and a
+ * database, WAL, shared-memory or journal file that is a link, not a regular file, or hard-linked.
+ */
+function removePlantedLinks(paths: MemoryPaths): void {
+  const planted = (path: string, directory: boolean): boolean => {
+    try {
+      const stat = lstatSync(path);
+      return directory ? !stat.isDirectory() : !stat.isFile() || stat.nlink > 1;
+    } catch {
+      return false;
+    }
+  };
+  if (planted(paths.searchDir, true)) unlinkSync(paths.searchDir);
+  for (const suffix of ['', '-wal', '-shm', '-journal']) {
+    const path = `${paths.searchDb}${suffix}`;
+    if (planted(path, false)) rmSync(path, { recursive: true, force: true });
+  }
+}
+
 function openOnce(paths: MemoryPaths): OpenedSearchDatabase {
+  removePlantedLinks(paths);
   mkdirSync(paths.searchDir, { recursive: true });
   // A short busy timeout: schema creation races with other processes opening the same index.
   const database = new Database(paths.searchDb, { timeout: 5_000 });

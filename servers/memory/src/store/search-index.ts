@@ -1,6 +1,8 @@
-import { type FSWatcher, readdirSync, type Stats, statSync, watch } from 'node:fs';
+import { type FSWatcher, lstatSync, readdirSync, type Stats, statSync, watch } from 'node:fs';
 import { setTimeout as delay, setImmediate as yieldToLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
+import { MemoryError } from '../errors.js';
+import { assertContainedDirectory, statContained } from './contained-file.js';
 import { isSessionName, type MemoryPaths, transcriptPath } from './paths.js';
 import {
   isCorruptionError,
@@ -73,6 +75,8 @@ export interface SearchIndex {
   /** Offset of the nearest indexed line at or before `line`. */
   locateLine(session: string, line: number): { line: number; offset: number } | undefined;
   sessionInfo(): Map<string, SessionIndexInfo>;
+  /** Sessions with at least one indexed entry tagged with transcript scope `profile`. */
+  sessionsOf(profile: string): Set<string>;
   /** Bytes of transcripts not indexed yet (from the last scan). */
   pendingBytes(): number;
   stats(): SearchIndexStats;
@@ -123,7 +127,7 @@ export function createSearchIndex(options: SearchIndexOptions): SearchIndex {
 
   const attach = (next: OpenedSearchDatabase & { rebuilt: boolean }) => {
     opened = next;
-    indexer = createTranscriptIndexer(next.database, { chunkBytes, onWarning: warn });
+    indexer = createTranscriptIndexer(next.database, { paths, chunkBytes, onWarning: warn });
     statements = prepare(next.database);
     fullScanDue = true;
     if (next.rebuilt) {
@@ -137,7 +141,7 @@ export function createSearchIndex(options: SearchIndexOptions): SearchIndex {
     if (opened) {
       let inode: number | undefined;
       try {
-        inode = statSync(paths.searchDb).ino;
+        inode = lstatSync(paths.searchDb).ino;
       } catch {
         inode = undefined;
       }
@@ -175,12 +179,8 @@ export function createSearchIndex(options: SearchIndexOptions): SearchIndex {
     const rows = indexer!.allRows();
     const changed = new Map<string, Stats | null>();
     const consider = (session: string) => {
-      let stat: Stats | null = null;
-      try {
-        stat = statSync(transcriptPath(paths, session));
-      } catch {
-        stat = null;
-      }
+      // A link or a hard-linked file counts as absent: it is neither indexed nor kept in the index.
+      const stat: Stats | null = statContained(paths, transcriptPath(paths, session)) ?? null;
       const row = rows.get(session);
       if (stat === null) {
         if (row) changed.set(session, null);
@@ -191,6 +191,7 @@ export function createSearchIndex(options: SearchIndexOptions): SearchIndex {
     if (full) {
       let names: string[] = [];
       try {
+        assertContainedDirectory(paths, paths.transcriptsDir);
         names = readdirSync(paths.transcriptsDir);
       } catch {
         names = [];
@@ -235,7 +236,16 @@ export function createSearchIndex(options: SearchIndexOptions): SearchIndex {
             queue.shift();
             continue;
           }
-          const result = indexer!.indexChunk(row, transcriptPath(paths, session), stat, budget);
+          let result: ReturnType<TranscriptIndexer['indexChunk']>;
+          try {
+            result = indexer!.indexChunk(row, transcriptPath(paths, session), stat, budget);
+          } catch (error) {
+            // Swapped for a link since the scan: skipped now, dropped from the index by the next scan.
+            if (!(error instanceof MemoryError && error.code === 'E_UNSAFE_PATH')) throw error;
+            queue.shift();
+            fullScanDue = true;
+            continue;
+          }
           touched.set(session, row);
           if (result.consumed === 0 && result.more) break;
           budget -= result.consumed;
@@ -301,12 +311,7 @@ export function createSearchIndex(options: SearchIndexOptions): SearchIndex {
       if (closed) return;
       await guarded(async () => {
         database();
-        let stat: Stats | null = null;
-        try {
-          stat = statSync(transcriptPath(paths, session));
-        } catch {
-          stat = null;
-        }
+        const stat: Stats | null = statContained(paths, transcriptPath(paths, session)) ?? null;
         if (stat !== null || indexer!.row(session)) await indexSessions(new Map([[session, stat]]));
       });
     },
@@ -335,6 +340,14 @@ export function createSearchIndex(options: SearchIndexOptions): SearchIndex {
       const info = new Map<string, SessionIndexInfo>();
       for (const row of indexer!.allRows().values()) info.set(row.session, toInfo(row));
       return info;
+    },
+    sessionsOf(profile) {
+      const rows = database()
+        .prepare(
+          'SELECT DISTINCT f.session AS session FROM entries e JOIN files f ON f.id = e.file_id WHERE e.profile = ?',
+        )
+        .all(profile) as { session: string }[];
+      return new Set(rows.map((row) => row.session));
     },
     pendingBytes: () => pending,
     stats() {

@@ -1,5 +1,6 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertContainedDirectory, statContained } from './contained-file.js';
 import { isSessionName, type MemoryPaths } from './paths.js';
 
 /** A transcript file on disk. */
@@ -13,6 +14,7 @@ export interface SessionFile {
 export function sessionsOnDisk(paths: MemoryPaths): SessionFile[] {
   let names: string[] = [];
   try {
+    assertContainedDirectory(paths, paths.transcriptsDir);
     names = readdirSync(paths.transcriptsDir);
   } catch {
     return [];
@@ -22,12 +24,9 @@ export function sessionsOnDisk(paths: MemoryPaths): SessionFile[] {
     if (!name.endsWith('.jsonl')) continue;
     const session = name.slice(0, -'.jsonl'.length);
     if (!isSessionName(session)) continue;
-    try {
-      const stat = statSync(join(paths.transcriptsDir, name));
-      sessions.push({ session, size: stat.size, mtimeMs: stat.mtimeMs });
-    } catch {
-      // Deleted between readdir and stat.
-    }
+    // Gone between readdir and stat, or a link / hard-linked file the server does not use.
+    const stat = statContained(paths, join(paths.transcriptsDir, name));
+    if (stat !== undefined) sessions.push({ session, size: stat.size, mtimeMs: stat.mtimeMs });
   }
   return sessions;
 }

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
+import { readdirSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import { assertContainedDirectory, readContainedFile, statContained } from './contained-file.js';
 import { isSlug, type MemoryPaths } from './paths.js';
 import { writeTransaction } from './search-database.js';
 import { compoundParts, makeSnippet, type SearchQuery } from './search-query.js';
@@ -34,6 +35,8 @@ export async function refreshTopicIndex(database: Database.Database, paths: Memo
   const changes: { slug: string; stat: Stats | null }[] = [];
   let names: string[] = [];
   try {
+    // A linked topics folder is not indexed at all (every topic then drops out of the index).
+    assertContainedDirectory(paths, paths.topicsDir);
     names = readdirSync(paths.topicsDir);
   } catch {
     names = [];
@@ -42,12 +45,8 @@ export async function refreshTopicIndex(database: Database.Database, paths: Memo
   for (const name of names) {
     const slug = name.endsWith('.md') ? name.slice(0, -3) : '';
     if (!isSlug(slug)) continue;
-    let stat: Stats;
-    try {
-      stat = statSync(join(paths.topicsDir, name));
-    } catch {
-      continue;
-    }
+    const stat = statContained(paths, join(paths.topicsDir, name));
+    if (stat === undefined) continue;
     present.add(slug);
     const row = rows.get(slug);
     if (!row || row.size !== stat.size || row.mtime_ms !== stat.mtimeMs) changes.push({ slug, stat });
@@ -57,11 +56,9 @@ export async function refreshTopicIndex(database: Database.Database, paths: Memo
   const loaded = changes.map(({ slug, stat }) => {
     if (!stat) return { slug, stat, document: undefined };
     try {
-      return {
-        slug,
-        stat,
-        document: parseTopic(readFileSync(join(paths.topicsDir, `${slug}.md`), 'utf8'), slug),
-      };
+      const read = readContainedFile(paths, join(paths.topicsDir, `${slug}.md`));
+      if (read === undefined) return { slug, stat: null, document: undefined };
+      return { slug, stat, document: parseTopic(read.text, slug) };
     } catch {
       return { slug, stat: null, document: undefined };
     }

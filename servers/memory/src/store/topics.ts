@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { MemoryError } from '../errors.js';
+import { assertContainedDirectory, readContainedFile } from './contained-file.js';
 import { isSlug, type MemoryPaths, topicPath } from './paths.js';
 import { parseTopic, type TopicDocument } from './topic-file.js';
 
@@ -12,17 +13,9 @@ export interface StoredTopic extends TopicDocument {
 
 /** Reads a topic, or `undefined` when it does not exist. */
 export function readTopicFile(paths: MemoryPaths, slug: string): StoredTopic | undefined {
-  const path = topicPath(paths, slug);
-  let text: string;
-  let mtimeMs: number;
-  try {
-    text = readFileSync(path, 'utf8');
-    mtimeMs = statSync(path).mtimeMs;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  return { slug, text, mtimeMs, ...parseTopic(text, slug) };
+  const read = readContainedFile(paths, topicPath(paths, slug));
+  if (read === undefined) return undefined;
+  return { slug, text: read.text, mtimeMs: read.stat.mtimeMs, ...parseTopic(read.text, slug) };
 }
 
 /** Reads a topic or throws `E_TOPIC_NOT_FOUND` with a hint. */
@@ -38,6 +31,7 @@ export function requireTopicFile(paths: MemoryPaths, slug: string): StoredTopic 
 /** Slugs of every topic file, sorted; files whose names are not valid slugs are listed apart. */
 export function listTopicSlugs(paths: MemoryPaths): { slugs: string[]; ignored: string[] } {
   let names: string[];
+  assertContainedDirectory(paths, paths.topicsDir);
   try {
     names = readdirSync(paths.topicsDir);
   } catch (error) {
@@ -67,12 +61,7 @@ export function readAllTopics(paths: MemoryPaths): StoredTopic[] {
 
 /** Reads `MEMORY.md` whole (for rewriting it), or '' when missing. */
 export function readIndexText(paths: MemoryPaths): string {
-  try {
-    return readFileSync(paths.indexFile, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw error;
-  }
+  return readContainedFile(paths, paths.indexFile)?.text ?? '';
 }
 
 /** Relative path of a topic inside the memory root, as used in intents and index lines. */

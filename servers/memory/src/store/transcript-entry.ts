@@ -5,6 +5,8 @@ export interface EntryFields {
   role: string | null;
   /** The searchable text of the entry. */
   text: string;
+  /** The transcript scope the entry was appended under (see `--limit-transcript-profile`), or `null`. */
+  profile: string | null;
 }
 
 /**
@@ -14,7 +16,7 @@ export interface EntryFields {
  */
 export function entryFields(value: unknown): EntryFields {
   if (typeof value !== 'object' || value === null)
-    return { timestamp: null, role: null, text: String(value) };
+    return { timestamp: null, role: null, text: String(value), profile: null };
   const record = value as Record<string, unknown>;
   const message =
     typeof record.message === 'object' && record.message !== null
@@ -29,5 +31,6 @@ export function entryFields(value: unknown): EntryFields {
     timestamp: Number.isFinite(parsed) ? parsed : null,
     role: typeof role === 'string' ? role : null,
     text: typeof content === 'string' ? content : JSON.stringify(content ?? record),
+    profile: typeof record.profile === 'string' ? record.profile : null,
   };
 }

@@ -1,5 +1,7 @@
-import { closeSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, readSync, type Stats } from 'node:fs';
 import type Database from 'better-sqlite3';
+import { openContained } from './contained-file.js';
+import type { MemoryPaths } from './paths.js';
 import { indexableText } from './search-query.js';
 import { entryFields } from './transcript-entry.js';
 
@@ -54,6 +56,8 @@ export interface TranscriptIndexer {
 
 /** Options for {@link createTranscriptIndexer}. */
 export interface TranscriptIndexerOptions {
+  /** The memory directory: transcripts are opened only inside it (see contained-file). */
+  paths: MemoryPaths;
   /** Most bytes read per chunk; a longer line is recorded but not searchable. */
   chunkBytes: number;
   onWarning(warning: IndexWarning): void;
@@ -85,7 +89,7 @@ export function createTranscriptIndexer(
   const deleteEntries = database.prepare('DELETE FROM entries WHERE file_id = ?');
   const deleteRow = database.prepare('DELETE FROM files WHERE id = ?');
   const insertEntry = database.prepare(
-    'INSERT INTO entries(file_id, line, offset, length, ts, role, corrupt) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO entries(file_id, line, offset, length, ts, role, corrupt, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const insertText = database.prepare('INSERT INTO entry_text(rowid, text) VALUES (?, ?)');
 
@@ -138,7 +142,7 @@ export function createTranscriptIndexer(
       row.size = stat.size;
       const start = row.indexed_bytes;
       if (start >= stat.size) return { consumed: 0, more: false };
-      const fd = openSync(path, 'r');
+      const { fd } = openContained(options.paths, path, constants.O_RDONLY);
       try {
         const remaining = stat.size - start;
         const want = Math.min(remaining, maxBytes, options.chunkBytes);
@@ -155,7 +159,7 @@ export function createTranscriptIndexer(
           if (newline < 0) return { consumed: 0, more: false };
           row.lines += 1;
           row.corrupt += 1;
-          insertEntry.run(row.id, row.lines, start, newline - start, null, null, 2);
+          insertEntry.run(row.id, row.lines, start, newline - start, null, null, 2, null);
           options.onWarning({
             session: row.session,
             line: row.lines,
@@ -189,6 +193,7 @@ export function createTranscriptIndexer(
                 fields.timestamp,
                 role,
                 0,
+                fields.profile,
               ).lastInsertRowid;
               insertText.run(id, indexableText(fields.text));
               row.entries += 1;
@@ -197,7 +202,7 @@ export function createTranscriptIndexer(
                 row.last_ts = fields.timestamp;
               }
             } else {
-              insertEntry.run(row.id, row.lines, offset, newline - position, null, null, 1);
+              insertEntry.run(row.id, row.lines, offset, newline - position, null, null, 1, null);
               row.corrupt += 1;
               if (badCount === 0) firstBad = row.lines;
               badCount += 1;

@@ -1,5 +1,6 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, readSync } from 'node:fs';
 import type Database from 'better-sqlite3';
+import { openContained } from './contained-file.js';
 import { type MemoryPaths, transcriptPath } from './paths.js';
 import { makeSnippet, type SearchQuery } from './search-query.js';
 import { entryFields } from './transcript-entry.js';
@@ -16,6 +17,8 @@ export interface TranscriptHit {
 /** Filters for transcript search; times are epoch milliseconds. */
 export interface TranscriptFilters {
   session?: string | undefined;
+  /** Only entries tagged with this transcript scope (a server launched with a scope); absent = all. */
+  profile?: string | undefined;
   since?: number | undefined;
   until?: number | undefined;
 }
@@ -36,6 +39,7 @@ export function searchTranscriptIndex(
 ): TranscriptHit[] {
   const conditions = ['entry_text MATCH @match'];
   if (filters.session !== undefined) conditions.push('f.session = @session');
+  if (filters.profile !== undefined) conditions.push('e.profile = @profile');
   if (filters.since !== undefined) conditions.push('e.ts >= @since');
   if (filters.until !== undefined) conditions.push('e.ts <= @until');
   const sql = `SELECT f.session AS session, e.line AS line, e.offset AS offset, e.length AS length, e.ts AS ts, e.role AS role
@@ -45,6 +49,7 @@ export function searchTranscriptIndex(
     match: query.match,
     limit,
     ...(filters.session === undefined ? {} : { session: filters.session }),
+    ...(filters.profile === undefined ? {} : { profile: filters.profile }),
     ...(filters.since === undefined ? {} : { since: filters.since }),
     ...(filters.until === undefined ? {} : { until: filters.until }),
   }) as {
@@ -74,7 +79,7 @@ function transcriptSnippet(
 ): string {
   let fd: number | undefined;
   try {
-    fd = openSync(transcriptPath(paths, session), 'r');
+    fd = openContained(paths, transcriptPath(paths, session), constants.O_RDONLY).fd;
     const buffer = Buffer.allocUnsafe(Math.min(length, SNIPPET_READ_LIMIT));
     const got = readSync(fd, buffer, 0, buffer.length, offset);
     const raw = buffer.toString('utf8', 0, got);

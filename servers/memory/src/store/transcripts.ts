@@ -1,5 +1,6 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, readSync, writeSync } from 'node:fs';
 import { MemoryError } from '../errors.js';
+import { assertContainedDirectory, openContained } from './contained-file.js';
 import { type MemoryPaths, transcriptPath } from './paths.js';
 import { entryFields } from './transcript-entry.js';
 
@@ -9,6 +10,8 @@ export interface TranscriptEntryInput {
   content: string;
   ts?: string | undefined;
   meta?: Record<string, unknown> | undefined;
+  /** Transcript scope tag; a server launched with a scope overrides it with its own. */
+  profile?: string | undefined;
 }
 
 /** Largest batch one append may write, so one append stays one `write()`. */
@@ -48,6 +51,7 @@ export function appendTranscript(
       role: entry.role,
       content: entry.content,
       ...(entry.meta ? { meta: entry.meta } : {}),
+      ...(entry.profile === undefined ? {} : { profile: entry.profile }),
     });
   });
   let payload = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
@@ -57,9 +61,10 @@ export function appendTranscript(
       `These entries are ${payload.length} bytes; one append takes at most ${MAX_APPEND_BYTES}. Split them over several calls.`,
     );
   }
+  assertContainedDirectory(paths, paths.transcriptsDir);
   mkdirSync(paths.transcriptsDir, { recursive: true });
-  // a+ is O_RDWR | O_APPEND: every write lands at the end, and the last byte can still be read.
-  const fd = openSync(path, 'a+', 0o644);
+  // O_RDWR | O_APPEND (like a+): every write lands at the end, and the last byte can still be read.
+  const { fd } = openContained(paths, path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT);
   try {
     const before = fstatSync(fd).size;
     if (before > 0) {
@@ -96,6 +101,11 @@ export interface SliceOptions {
   maxEntryChars: number;
   /** Stop once this many bytes of content were returned. */
   maxTotalChars: number;
+  /**
+   * Return only entries tagged with this transcript scope; lines of other scopes, untagged lines
+   * and lines that cannot be read (corrupt, cut) are left out. Absent = every line.
+   */
+  profile?: string | undefined;
 }
 
 /** A bounded slice of a transcript. */
@@ -122,7 +132,7 @@ export function readTranscriptSlice(
   const path = transcriptPath(paths, session);
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openContained(paths, path, constants.O_RDONLY).fd;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new MemoryError(
@@ -170,8 +180,11 @@ export function readTranscriptSlice(
           const raw = Buffer.concat(carry).toString('utf8');
           if (raw.trim() !== '') {
             const entry = toLine(line, raw, lineTooLong, options.maxEntryChars);
-            lines.push(entry);
-            total += entry.content.length;
+            if (options.profile === undefined || entry.profile === options.profile) {
+              const { profile: _scope, ...shown } = entry;
+              lines.push(shown);
+              total += entry.content.length;
+            }
           }
           lastLine = line;
         }
@@ -191,7 +204,12 @@ export function readTranscriptSlice(
   }
 }
 
-function toLine(line: number, raw: string, cut: boolean, maxChars: number): TranscriptLine {
+function toLine(
+  line: number,
+  raw: string,
+  cut: boolean,
+  maxChars: number,
+): TranscriptLine & { profile?: string | null } {
   if (!cut) {
     try {
       const fields = entryFields(JSON.parse(raw));
@@ -202,6 +220,7 @@ function toLine(line: number, raw: string, cut: boolean, maxChars: number): Tran
         role: fields.role,
         content: truncated ? `${fields.text.slice(0, maxChars)}…` : fields.text,
         ...(truncated ? { truncated: true } : {}),
+        profile: fields.profile,
       };
     } catch {
       // Fall through: shown raw and flagged.

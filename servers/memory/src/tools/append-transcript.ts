@@ -18,6 +18,13 @@ export function createAppendTranscriptTool({ store }: ToolDependencies) {
             content: z.string(),
             ts: z.string().optional().describe('ISO 8601 timestamp; defaults to now.'),
             meta: z.record(z.string(), z.unknown()).optional(),
+            profile: z
+              .string()
+              .max(128)
+              .optional()
+              .describe(
+                'Transcript scope tag. A server launched with --limit-transcript-profile replaces it with its own.',
+              ),
           }),
         )
         .min(1)

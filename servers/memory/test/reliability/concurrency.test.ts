@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createTempDir, type TempDir } from '@meshwork/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openMemoryStore } from '../../src/store/memory-store.js';
+import { resolveMemoryPaths } from '../../src/store/paths.js';
 import { listTopicSlugs } from '../../src/store/topics.js';
 import { expectIndexAgreesWithTopics, type FixtureProcess, runFixture } from '../support.js';
 
@@ -46,7 +47,7 @@ describe('eight processes sharing one directory', () => {
       }
     }
     // Every topic was created, and the shared read-modify-write topic kept every append.
-    expect(listTopicSlugs({ topicsDir: join(temp.path, 'topics') } as never).slugs.sort()).toEqual(
+    expect(listTopicSlugs(resolveMemoryPaths(temp.path)).slugs.sort()).toEqual(
       [...expectedTopics, 'shared-log'].sort(),
     );
     const log = readFileSync(join(temp.path, 'topics', 'shared-log.md'), 'utf8');
