@@ -37,7 +37,7 @@ function nodeOption(value: string): string {
 }
 
 /** Why node's options in `words` run code, or undefined (test reporters and their destinations). */
-function nodeOptionProblem(words: readonly ResolvedWord[], context: RunnerContext): string | undefined {
+function nodeOptionProblem(words: readonly ResolvedWord[]): string | undefined {
   for (let index = 0; index < words.length; index += 1) {
     const value = words[index]!.value;
     if (!value.startsWith('--')) continue;
@@ -72,9 +72,10 @@ export function findRunnerProblem(
   const args = words.slice(1);
   const writable = (path: string): boolean => context.paths.mayBeWritten(resolve(context.cwd, path));
   if (name === 'node') {
-    const problem = nodeOptionProblem(args, context);
+    const problem = nodeOptionProblem(args);
     if (problem) return problem;
-    for (const word of args) {
+    const testRunner = args.some((word) => nodeOption(word.value) === '--test');
+    for (const word of testRunner ? args : []) {
       if (word.value.startsWith('-')) continue;
       if (writable(word.value))
         return `node would run ${word.value}, a file this server may write: code written by an agent does not run through the shell. Run the tests it already has (node --test) instead`;
@@ -101,7 +102,7 @@ export function findRunnerProblem(
     }
     for (const word of passed) {
       if (word.value.startsWith('-')) {
-        const problem = nodeOptionProblem([word], context);
+        const problem = nodeOptionProblem([word]);
         if (problem) return `${name} passes ${word.value} on to the script: ${problem}`;
         const option = nodeOption(word.value);
         if (NODE_CODE_OPTIONS.includes(option) || /^-[^-]*[erp]/.test(word.value))
