@@ -79,10 +79,10 @@ const GIT_READERS = new Set([
 const VALUED_OPTIONS: Record<string, readonly string[]> = {
   truncate: ['-s', '--size', '-r', '--reference'],
   mkdir: ['-m', '--mode'],
-  install: ['-m', '--mode', '-o', '--owner', '-g', '--group', '-S', '--suffix'],
-  cp: ['-S', '--suffix'],
-  mv: ['-S', '--suffix'],
-  ln: ['-S', '--suffix'],
+  install: ['-m', '--mode', '-o', '--owner', '-g', '--group', '-S', '--suffix', '-t', '--target-directory'],
+  cp: ['-S', '--suffix', '-t', '--target-directory'],
+  mv: ['-S', '--suffix', '-t', '--target-directory'],
+  ln: ['-S', '--suffix', '-t', '--target-directory'],
   touch: ['-d', '--date', '-r', '--reference', '-t'],
   shred: ['-n', '--iterations', '-s', '--size'],
   rsync: ['-e', '--rsh', '--exclude', '--include', '--filter', '-f'],
@@ -142,7 +142,10 @@ export function findArgumentWrites(words: readonly ResolvedWord[]): WriteTarget[
   if (name === 'mv') {
     // mv removes its sources: each one is written as much as the destination.
     const operands = operandsOf(name, args);
-    for (const source of operands.slice(0, -1)) add(source, 'mv (source)');
+    const targeted = args.some(
+      (word) => word.value === '-t' || matchesLongFlag(word, '--target-directory', true),
+    );
+    for (const source of targeted ? operands : operands.slice(0, -1)) add(source, 'mv (source)');
   }
   if (name === 'rsync' && args.some((word) => matchesLongFlag(word, '--remove-source-files', true))) {
     for (const source of operandsOf(name, args).slice(0, -1)) add(source, 'rsync --remove-source-files');
