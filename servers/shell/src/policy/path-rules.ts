@@ -1,5 +1,5 @@
 import { isAbsolute, relative, sep } from 'node:path';
-import { compilePathPattern, type PathMatcher, type PathSubject } from '@meshwork/permissions';
+import { compilePathPattern, type PathSubject } from '@meshwork/permissions';
 
 /**
  * Which paths commands may write and which they may not name at all. A write needs every layer of
