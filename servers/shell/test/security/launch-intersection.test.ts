@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { deriveLaunchLimits, renderLaunchFlags } from '@meshwork/permissions';
 import { createTempDir, spawnStdioServer, type TempDir } from '@meshwork/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN } from '../helpers.js';
@@ -50,6 +51,33 @@ describe('class 3: launch configs combine by intersection', () => {
     expect(created()).toEqual([]);
     expect((await shell.run('touch inside')).isError).toBe(false);
     expect(existsSync(join(project.path, 'sandbox', 'inside'))).toBe(true);
+  });
+
+  it('the flags a coordinator derives from a profile with touch * and a write rule narrow the file', async () => {
+    const profile = {
+      allow: ['shell:run_command(touch *)', 'fs:write_file(**)', 'fs:read_*'],
+      deny: ['fs:*(.env)'],
+      launch: { shell: { roots: [project.path] } },
+    };
+    const flags = renderLaunchFlags(deriveLaunchLimits(profile, 'shell', { kind: 'shell' }));
+    expect(flags).toContain('--limit-allow=touch *');
+    writeFileSync(
+      policy,
+      JSON.stringify({ allow: ['git status *'], roots: [join(project.path, 'sandbox')] }),
+    );
+    // Nothing is left of `git status *` ∩ `touch *`: the server does not start at all.
+    await expect(startShell(['--policy', policy, '--root', project.path, ...flags])).rejects.toThrow();
+    expect(created()).toEqual([]);
+    // With touch in the file too, the file's root still holds, and so does the server's lack of a write grant.
+    writeFileSync(
+      policy,
+      JSON.stringify({ allow: ['git status *', 'touch *'], roots: [join(project.path, 'sandbox')] }),
+    );
+    shell = await startShell(['--policy', policy, '--root', project.path, ...flags]);
+    expect((await shell.run(`touch ${join(project.path, 'planted')}`)).isError).toBe(true);
+    expect((await shell.run('touch inside')).isError).toBe(true);
+    expect(created()).toEqual([]);
+    expect(readdirSync(join(project.path, 'sandbox'))).toEqual([]);
   });
 
   it('flags cannot add a command the file does not allow', async () => {
