@@ -20,6 +20,13 @@ const REDIRECTIONS = [
   'echo hi > "$HOME/../f11"',
   'echo hi >f12',
   'echo hi > f1?',
+  'echo hi >& f13',
+  'echo hi 3> f14',
+  'echo hi 2>&1 > f15',
+  'echo hi <<< x > f16',
+  'echo hi > f17 < /dev/null',
+  'echo hi | echo > f18',
+  'echo hi && echo > f19',
 ];
 
 describe('class 14: a command rule grants no writes (standalone server)', () => {
