@@ -47,6 +47,7 @@ describe('launchArgsFor', () => {
       '--allow',
       'npm *',
       '--limit-allow=npm test *',
+      '--limit-read-only',
       '--limit-deny=npm publish *',
     ]);
   });

@@ -15,6 +15,8 @@ export const LAUNCH_LIMIT_FLAGS = {
   deny: 'limit-deny',
   readOnly: 'limit-read-only',
   allow: 'limit-allow',
+  write: 'limit-write',
+  denyPath: 'limit-deny-path',
 } as const;
 
 /** `node:util` parseArgs options of the filesystem server's launch limits. */
@@ -29,6 +31,9 @@ export const SHELL_LIMIT_OPTIONS = {
   [LAUNCH_LIMIT_FLAGS.root]: { type: 'string', multiple: true },
   [LAUNCH_LIMIT_FLAGS.deny]: { type: 'string', multiple: true },
   [LAUNCH_LIMIT_FLAGS.allow]: { type: 'string', multiple: true },
+  [LAUNCH_LIMIT_FLAGS.write]: { type: 'string', multiple: true },
+  [LAUNCH_LIMIT_FLAGS.readOnly]: { type: 'boolean' },
+  [LAUNCH_LIMIT_FLAGS.denyPath]: { type: 'string', multiple: true },
 } as const;
 
 const LIMITS_NOTE =
@@ -44,7 +49,10 @@ export const FILESYSTEM_LIMIT_USAGE = `${LIMITS_NOTE}
 export const SHELL_LIMIT_USAGE = `${LIMITS_NOTE}
   --limit-root <dir>      keep only the roots inside this directory (repeatable; relative = inside each root)
   --limit-deny <glob>     deny matching commands too (repeatable)
-  --limit-allow <glob>    allow only commands the configured policy and these patterns both allow (repeatable)`;
+  --limit-allow <glob>    allow only commands the configured policy and these patterns both allow (repeatable)
+  --limit-write <glob>    commands write only paths the configured grant and these globs both allow (repeatable)
+  --limit-read-only       no command writes a file
+  --limit-deny-path <glob> commands may not name, read or write matching paths (repeatable)`;
 
 /**
  * Why `limits` leave nothing for the server to do (no root, or no command), or undefined. A server
@@ -76,8 +84,14 @@ export function renderLaunchFlags(limits: LaunchLimits): string[] {
     (values ?? []).flatMap((value) => [`--${flag}=${value}`]);
   const flags = [...repeated(LAUNCH_LIMIT_FLAGS.root, limits.roots)];
   if (limits.kind === 'filesystem' && limits.readOnly) flags.push(`--${LAUNCH_LIMIT_FLAGS.readOnly}`);
-  if (limits.kind === 'shell') flags.push(...repeated(LAUNCH_LIMIT_FLAGS.allow, limits.allow));
+  if (limits.kind === 'shell') {
+    flags.push(...repeated(LAUNCH_LIMIT_FLAGS.allow, limits.allow));
+    if (limits.write !== undefined && limits.write.length === 0)
+      flags.push(`--${LAUNCH_LIMIT_FLAGS.readOnly}`);
+    else flags.push(...repeated(LAUNCH_LIMIT_FLAGS.write, limits.write));
+  }
   flags.push(...repeated(LAUNCH_LIMIT_FLAGS.deny, limits.deny));
+  if (limits.kind === 'shell') flags.push(...repeated(LAUNCH_LIMIT_FLAGS.denyPath, limits.denyPaths));
   return flags;
 }
 
@@ -87,6 +101,8 @@ export interface LaunchLimitValues {
   'limit-deny'?: string[];
   'limit-read-only'?: boolean;
   'limit-allow'?: string[];
+  'limit-write'?: string[];
+  'limit-deny-path'?: string[];
 }
 
 /** The filesystem server's configured launch, as its own flags say. */
@@ -104,6 +120,13 @@ export interface ShellLaunch {
   /** Allowed command patterns; empty = the server's default read-only set. */
   allow: string[];
   deny: string[];
+  /**
+   * Layers of path globs commands may write; a write must match every layer (the `--policy` file,
+   * the flags and the launch limits each add one). No layer = nothing is writable.
+   */
+  write?: string[][];
+  /** Path globs commands may not name (read or write). */
+  denyPaths?: string[];
 }
 
 function limitError(kind: string, reason: string): PermissionsError {
@@ -144,11 +167,15 @@ export function applyFilesystemLimits(launch: FilesystemLaunch, values: LaunchLi
  * Throws `E_LAUNCH_LIMITS` when no root or no command is left.
  */
 export function applyShellLimits(launch: ShellLaunch, values: LaunchLimitValues): ShellLaunch {
+  const write = [...(launch.write ?? [])];
+  if (values['limit-read-only'] === true) write.push([]);
+  else if (values['limit-write'] !== undefined) write.push([...values['limit-write']]);
+  const denyPaths = [...new Set([...(launch.denyPaths ?? []), ...(values['limit-deny-path'] ?? [])])];
   const given =
     values['limit-root'] !== undefined ||
     values['limit-deny'] !== undefined ||
     values['limit-allow'] !== undefined;
-  if (!given) return launch;
+  if (!given) return { ...launch, write, denyPaths };
   const base: ShellLaunchLimits = {
     kind: 'shell',
     roots: launch.roots,
@@ -170,5 +197,5 @@ export function applyShellLimits(launch: ShellLaunch, values: LaunchLimitValues)
     if (allow.length === 0)
       throw limitError('shell', 'no configured command pattern is within a --limit-allow');
   }
-  return { roots, allow, deny: result.deny };
+  return { roots, allow, deny: result.deny, write, denyPaths };
 }

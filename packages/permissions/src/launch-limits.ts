@@ -94,6 +94,9 @@ export function deriveLaunchLimits(
       .map((rule) => rule.rule.pattern!),
   ];
   const limits: ShellLaunchLimits = { kind, deny: [...new Set(deny)] };
+  const fileLimits = deriveFileLimits(profile, serverName);
+  if (fileLimits.write !== undefined) limits.write = fileLimits.write;
+  if (fileLimits.denyPaths.length > 0) limits.denyPaths = fileLimits.denyPaths;
   if (!reachable) {
     limits.roots = [];
     limits.allow = [];
@@ -102,6 +105,33 @@ export function deriveLaunchLimits(
     if (allow !== undefined) limits.allow = [...new Set(allow)];
   }
   return limits;
+}
+
+/**
+ * The file limits of a profile for its shell server, read from the rules on the other servers
+ * (the profile's own word on what files it may write and must not see): `write` = the patterns of
+ * allow/ask rules on filesystem write tools (absent when one has no pattern: everything); `[]`
+ * when there is none; `denyPaths` = the patterns of deny rules on every tool (`fs:*(.env)`).
+ */
+function deriveFileLimits(profile: Profile, shellName: string): { write?: string[]; denyPaths: string[] } {
+  const all = (texts: readonly string[] | undefined) =>
+    (texts ?? [])
+      .map((text) => parseRule(text))
+      .map((rule) => ({ rule, server: compileNameGlob(rule.server), tool: compileNameGlob(rule.tool) }))
+      .filter((rule) => !rule.server(shellName));
+  const writeTools = SERVER_KIND_CONTRACTS.filesystem.writeTools;
+  const writes = [...all(profile.allow), ...all(profile.ask)].filter((rule) =>
+    writeTools.some((tool) => rule.tool(tool)),
+  );
+  const denyPaths = [
+    ...new Set(
+      all(profile.deny)
+        .filter((rule) => rule.rule.tool === '*' && rule.rule.pattern !== undefined)
+        .map((rule) => rule.rule.pattern!),
+    ),
+  ];
+  if (writes.some((rule) => rule.rule.pattern === undefined)) return { denyPaths };
+  return { write: [...new Set(writes.map((rule) => rule.rule.pattern!))], denyPaths };
 }
 
 /**
@@ -139,6 +169,15 @@ export function intersectLaunchLimits<T extends LaunchLimits>(base: T, narrower:
   if (roots !== undefined) result.roots = roots;
   const allow = intersectCommandPatterns(base.allow, other.allow);
   if (allow !== undefined) result.allow = allow;
+  const baseShell = base as ShellLaunchLimits;
+  // Write globs: kept when one side's glob is the other's or the other side has none (exact
+  // intersection of globs is not computed; a server applies both layers itself).
+  if (baseShell.write !== undefined && other.write !== undefined)
+    result.write = baseShell.write.filter((glob) => other.write!.includes(glob));
+  else if ((baseShell.write ?? other.write) !== undefined)
+    result.write = [...(baseShell.write ?? other.write)!];
+  const denyPaths = [...new Set([...(baseShell.denyPaths ?? []), ...(other.denyPaths ?? [])])];
+  if (denyPaths.length > 0) result.denyPaths = denyPaths;
   return result as T;
 }
 

@@ -121,6 +121,13 @@ export interface ShellLaunchLimits {
   allow?: string[];
   /** Command patterns always refused. */
   deny: string[];
+  /**
+   * Path globs commands may write (the profile's write rules); absent = no restriction at this
+   * layer; empty = no command writes a file.
+   */
+  write?: string[];
+  /** Path globs commands may not name, read or write (the profile's path denies). */
+  denyPaths?: string[];
 }
 
 /** Launch limits of a memory server: whose transcripts it may show. */

@@ -44,6 +44,24 @@ describe('renderLaunchFlags', () => {
     });
   });
 
+  it('renders the write grant (none as read-only) and path denies of shell limits', () => {
+    const limits = deriveLaunchLimits(
+      { allow: ['shell:run_command(node --test*)', 'fs:write_file(NOTES.md)'], deny: ['fs:*(.env)'] },
+      'shell',
+      { kind: 'shell' },
+    );
+    const flags = renderLaunchFlags(limits);
+    expect(flags).toEqual(['--limit-allow=node --test*', '--limit-write=NOTES.md', '--limit-deny-path=.env']);
+    expect(parse(SHELL_LIMIT_OPTIONS, flags)).toMatchObject({
+      'limit-write': ['NOTES.md'],
+      'limit-deny-path': ['.env'],
+    });
+    const readOnly = renderLaunchFlags(
+      deriveLaunchLimits({ allow: ['shell:run_command(ls *)'] }, 'shell', { kind: 'shell' }),
+    );
+    expect(readOnly).toEqual(['--limit-allow=ls *', '--limit-read-only']);
+  });
+
   it('renders nothing for servers without limits, and refuses unreachable limits', () => {
     expect(renderLaunchFlags({ kind: 'none' })).toEqual([]);
     const unreachable = deriveLaunchLimits({ allow: ['memory:*'] }, 'shell', { kind: 'shell' });
@@ -96,7 +114,26 @@ describe('applyShellLimits', () => {
         { roots: ['/project'], allow: ['npm *'], deny: [] },
         { 'limit-allow': ['npm test *'], 'limit-deny': ['npm publish *'] },
       ),
-    ).toEqual({ roots: ['/project'], allow: ['npm test *'], deny: ['npm publish *'] });
+    ).toEqual({
+      roots: ['/project'],
+      allow: ['npm test *'],
+      deny: ['npm publish *'],
+      write: [],
+      denyPaths: [],
+    });
+  });
+
+  it('adds the limit write grant as a layer (read-only as an empty one) and joins path denies', () => {
+    const launch = { roots: ['/p'], allow: [], deny: [], write: [['**']], denyPaths: ['.env'] };
+    expect(
+      applyShellLimits(launch, { 'limit-write': ['src/**'], 'limit-deny-path': ['secrets/**'] }),
+    ).toEqual({
+      ...launch,
+      write: [['**'], ['src/**']],
+      denyPaths: ['.env', 'secrets/**'],
+    });
+    expect(applyShellLimits(launch, { 'limit-read-only': true }).write).toEqual([['**'], []]);
+    expect(applyShellLimits(launch, {}).write).toEqual([['**']]);
   });
 
   it('gives the default read-only set the limit allow-list, and keeps it without one', () => {

@@ -153,7 +153,24 @@ describe('deriveLaunchLimits: shell', () => {
         'shell',
         SHELL,
       ),
-    ).toEqual({ kind: 'shell', roots: ['/w/p'], deny: ['sudo *', 'rm *', 'curl *'] });
+    ).toEqual({
+      kind: 'shell',
+      roots: ['/w/p'],
+      deny: ['sudo *', 'rm *', 'curl *'],
+      write: [],
+      denyPaths: ['x'],
+    });
+  });
+
+  it("takes the write grant from the profile's file write rules, and everything from a rule without a pattern", () => {
+    const profile = {
+      allow: ['shell:run_command(npm test*)', 'fs:write_file(src/**)', 'fs:edit_file(test/**)', 'fs:read_*'],
+      deny: ['fs:*(**/.env)', 'shell:*(rm *)'],
+    };
+    const limits = deriveLaunchLimits(profile, 'shell', SHELL);
+    expect(limits).toMatchObject({ write: ['src/**', 'test/**'], denyPaths: ['**/.env'] });
+    const open = deriveLaunchLimits({ allow: ['shell:*', 'fs:write_file'] }, 'shell', SHELL);
+    expect(open).not.toHaveProperty('write');
   });
 
   it('gives an unreachable shell nothing', () => {
@@ -285,7 +302,7 @@ describe('intersectLaunchLimits', () => {
     };
     expect(
       intersectLaunchLimits(shellBase, deriveLaunchLimits({ allow: ['shell:*'] }, 'shell', SHELL)),
-    ).toEqual(shellBase);
+    ).toEqual({ ...shellBase, write: [] });
     expect(
       intersectLaunchLimits(
         shellBase,
@@ -295,7 +312,7 @@ describe('intersectLaunchLimits', () => {
           SHELL,
         ),
       ),
-    ).toEqual({ kind: 'shell', roots: ['/w/p'], allow: ['npm test *'], deny: ['sudo *'] });
+    ).toEqual({ kind: 'shell', roots: ['/w/p'], allow: ['npm test *'], deny: ['sudo *'], write: [] });
     const open: ShellLaunchLimits = { kind: 'shell', deny: [] };
     expect(intersectLaunchLimits(open, { kind: 'shell', allow: ['x *'], deny: ['y'] })).toEqual({
       kind: 'shell',

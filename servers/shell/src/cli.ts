@@ -10,7 +10,14 @@ import {
   SERVE_CLI_OPTIONS,
   SERVE_CLI_USAGE,
 } from '@meshwork/kit';
-import { applyShellLimits, SHELL_LIMIT_OPTIONS, SHELL_LIMIT_USAGE } from '@meshwork/permissions';
+import {
+  applyShellLimits,
+  intersectCommandPatterns,
+  intersectRoots,
+  SHELL_LIMIT_OPTIONS,
+  SHELL_LIMIT_USAGE,
+  type ShellLaunch,
+} from '@meshwork/permissions';
 import { ShellError } from './errors.js';
 import { scrubEnvironment } from './policy/environment.js';
 import { createPolicy } from './policy/policy.js';
@@ -29,10 +36,19 @@ Policy:
   --allow <glob>          allow commands matching the glob, e.g. 'npm test *' (repeatable)
   --deny <glob>           deny commands matching the glob; deny beats allow (repeatable)
   --ask <glob>            refuse with "needs approval" (repeatable)
-  --policy <file>         JSON file {"allow": [...], "deny": [...], "ask": [...], "roots": [...]}
+  --policy <file>         JSON file {"allow", "deny", "ask", "roots", "write", "denyPaths": [...]}; it
+                          and the flags combine by intersection: roots and allow lists are
+                          intersected, write grants must both hold, deny lists are joined
                           With no rules, a read-only set is allowed: ls, cat, head, tail, wc, grep,
                           find (no -exec/-delete), git status/log/diff/show, pwd, echo.
-  --root <dir>            commands run and write inside this directory (repeatable; default: cwd)
+  --root <dir>            commands run inside this directory (repeatable; default: cwd)
+  --allow-write <glob>    commands may write matching paths inside the roots, through redirections
+                          (> f) and writer programs (tee, cp, mv, rm, touch, tar, git init, …);
+                          relative to the first root, e.g. 'src/**' or '**' (repeatable). Without
+                          it no command writes a file: a rule that names a command grants running
+                          it, not writing. /dev/null and --output-dir stay writable.
+  --deny-path <glob>      commands may not name, read or write matching paths, e.g. '.env' (any
+                          depth, any case) or 'secrets/**' (repeatable)
   --pass-env <NAME>       pass this variable through even if it looks secret (repeatable)
   --sandbox               run commands in bubblewrap, writable only in the roots; fails if bwrap is missing
 
@@ -55,6 +71,8 @@ const OPTIONS = {
   ask: { type: 'string', multiple: true },
   policy: { type: 'string' },
   root: { type: 'string', multiple: true },
+  'allow-write': { type: 'string', multiple: true },
+  'deny-path': { type: 'string', multiple: true },
   'pass-env': { type: 'string', multiple: true },
   sandbox: { type: 'boolean' },
   'timeout-ms': { type: 'string' },
@@ -71,6 +89,8 @@ interface PolicyFile {
   deny?: string[];
   ask?: string[];
   roots?: string[];
+  write?: string[];
+  denyPaths?: string[];
 }
 
 function readPolicyFile(path: string): PolicyFile {
@@ -81,13 +101,63 @@ function readPolicyFile(path: string): PolicyFile {
     throw new ShellError('E_USAGE', `Cannot read --policy ${path}: ${(error as Error).message}`);
   }
   const file = parsed as Record<string, unknown>;
-  for (const key of ['allow', 'deny', 'ask', 'roots']) {
+  for (const key of ['allow', 'deny', 'ask', 'roots', 'write', 'denyPaths']) {
     const value = file[key];
     if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) {
       throw new ShellError('E_USAGE', `--policy ${path}: "${key}" must be an array of strings.`);
     }
   }
   return file as PolicyFile;
+}
+
+/**
+ * The configured launch: the --policy file and the flags combined by intersection, never by
+ * union. Roots and allow lists given on both sides are intersected (an empty result is an error),
+ * deny lists are joined, and each side's write grant is a layer a write must pass; a launch with
+ * no write grant gets one empty layer (nothing is writable).
+ */
+function combineLaunch(
+  file: PolicyFile,
+  values: {
+    root?: string[];
+    allow?: string[];
+    deny?: string[];
+    'allow-write'?: string[];
+    'deny-path'?: string[];
+  },
+  realRoot: (root: string) => string,
+): ShellLaunch {
+  const fileRoots = file.roots?.map(realRoot);
+  const flagRoots = values.root?.map(realRoot);
+  let roots = fileRoots ?? flagRoots ?? [realRoot(process.cwd())];
+  if (fileRoots !== undefined && flagRoots !== undefined) {
+    roots = intersectRoots(fileRoots, flagRoots) ?? [];
+    if (roots.length === 0)
+      throw new ShellError(
+        'E_USAGE',
+        'No --root is inside a root of the --policy file (they combine by intersection).',
+      );
+  }
+  let allow = file.allow ?? values.allow ?? [];
+  if (file.allow !== undefined && values.allow !== undefined) {
+    allow = intersectCommandPatterns(file.allow, values.allow) ?? [];
+    if (allow.length === 0)
+      throw new ShellError(
+        'E_USAGE',
+        'No --allow pattern is within an allow pattern of the --policy file (they combine by intersection).',
+      );
+  }
+  const write: string[][] = [];
+  if (file.write !== undefined) write.push([...file.write]);
+  if (values['allow-write'] !== undefined) write.push([...values['allow-write']]);
+  if (write.length === 0) write.push([]);
+  return {
+    roots,
+    allow,
+    deny: [...new Set([...(file.deny ?? []), ...(values.deny ?? [])])],
+    write,
+    denyPaths: [...new Set([...(file.denyPaths ?? []), ...(values['deny-path'] ?? [])])],
+  };
 }
 
 function integer(value: string | undefined, flag: string, fallback: number, minimum: number): number {
@@ -127,7 +197,6 @@ async function main(): Promise<number> {
   const settings = readServeSettings(values);
   const logger = createLogger({ name: 'meshwork-shell', level: settings.logLevel });
   const file = values.policy ? readPolicyFile(values.policy) : {};
-  const rootInputs = [...(file.roots ?? []), ...(values.root ?? [])];
   const realRoot = (root: string): string => {
     try {
       return realpathSync(resolve(root));
@@ -135,16 +204,10 @@ async function main(): Promise<number> {
       throw new ShellError('E_USAGE', `--root ${root} does not exist.`);
     }
   };
+  const configured = combineLaunch(file, values, realRoot);
   // The configured launch (flags and --policy file), narrowed by the launch limits a coordinator
   // appended (never widened).
-  const launch = applyShellLimits(
-    {
-      roots: (rootInputs.length > 0 ? rootInputs : [process.cwd()]).map(realRoot),
-      allow: [...(file.allow ?? []), ...(values.allow ?? [])],
-      deny: [...(file.deny ?? []), ...(values.deny ?? [])],
-    },
-    values,
-  );
+  const launch = applyShellLimits(configured, values);
   const roots = launch.roots.map(realRoot);
   const environment = scrubEnvironment(process.env, values['pass-env'] ?? []);
   const policy = createPolicy({
@@ -153,6 +216,9 @@ async function main(): Promise<number> {
     ask: [...(file.ask ?? []), ...(values.ask ?? [])],
     roots,
     home: environment.HOME,
+    write: launch.write ?? [[]],
+    denyPaths: launch.denyPaths ?? [],
+    writable: values['output-dir'] === undefined ? [] : [resolve(values['output-dir'])],
   });
   const sandbox: BubblewrapConfig | undefined = values.sandbox
     ? createBubblewrapConfig(process.env.PATH, roots)

@@ -89,7 +89,10 @@ describe('meshwork-shell cli', () => {
   it('refuses a write that escapes the roots through a symlink', async () => {
     const outside = await createTempDir();
     symlinkSync(outside.path, join(root.path, 'link'));
-    const server = await spawnStdioServer({ bin: BIN, args: ['--root', root.path, '--allow', 'echo *'] });
+    const server = await spawnStdioServer({
+      bin: BIN,
+      args: ['--root', root.path, '--allow', 'echo *', '--allow-write', '**'],
+    });
     try {
       const result = await server.client.callTool({
         name: 'run_command',

@@ -57,12 +57,22 @@ export async function eventually(condition: () => boolean, timeoutMs = 10_000): 
   return condition();
 }
 
-/** A policy for pure tests, rooted at `root`. */
+/**
+ * A policy for pure tests, rooted at `root`. No write is granted unless `write`
+ * grants it (layers of globs, as the server builds them).
+ */
 export function policyFor(
   root: string,
-  rules: { allow?: string[]; deny?: string[]; ask?: string[] } = {},
+  rules: {
+    allow?: string[];
+    deny?: string[];
+    ask?: string[];
+    write?: string[][];
+    denyPaths?: string[];
+  } = {},
 ): Policy {
-  return createPolicy({ ...rules, roots: [root], home: '/home/tester' });
+  const { write = [], ...rest } = rules;
+  return createPolicy({ ...rest, write, roots: [root], home: '/home/tester' });
 }
 
 /** Structured output of a tool result, typed loosely for assertions. */

@@ -120,5 +120,22 @@ export function scrubEnvironment(
   }
   // Never prompt for credentials on a terminal nobody is watching.
   environment.GIT_TERMINAL_PROMPT = '0';
+  // Configuration given this way beats every config file, so a repository an agent planted (a
+  // nested .git whose config sets core.fsmonitor or hooks) cannot make git run them. Keys with no
+  // neutral value (diff.external, attribute drivers) are covered by refusing git in a repository
+  // the agent may write (tools/git-repository.ts).
+  // Callers cannot undo it: every GIT_ variable is dangerous to set.
+  environment.GIT_CONFIG_NOSYSTEM = '1';
+  const overrides = [
+    ['core.fsmonitor', 'false'],
+    ['core.hooksPath', '/dev/null'],
+    ['core.pager', 'cat'],
+    ['core.sshCommand', 'false'],
+  ] as const;
+  environment.GIT_CONFIG_COUNT = String(overrides.length);
+  overrides.forEach(([key, value], index) => {
+    environment[`GIT_CONFIG_KEY_${index}`] = key;
+    environment[`GIT_CONFIG_VALUE_${index}`] = value;
+  });
   return environment;
 }

@@ -5,8 +5,11 @@ import { DEFAULT_ALLOW, DEFAULT_DENY, REFUSED_BUILTINS, SHELL_ONLY_BUILTINS } fr
 import { isDangerousVariable } from './environment.js';
 import type { Escape } from './escape-tables.js';
 import { findEscapes } from './escapes.js';
+import { checkPathArguments } from './path-arguments.js';
+import { type CompiledPathRules, compilePathRules } from './path-rules.js';
 import { createPlanCache, type PlanCache } from './plan-cache.js';
 import { compileRule, type Rule, type RuleKind } from './rules.js';
+import { findRunnerProblem } from './runners.js';
 import { loadShellParser, type ShellParser } from './shell-parser.js';
 import { stripWrappers } from './wrappers.js';
 import { checkWriteTarget, findArgumentWrites, isHarmlessTarget, type WriteTarget } from './writes.js';
@@ -23,6 +26,15 @@ export interface PolicyOptions {
   roots: readonly string[];
   /** HOME as commands see it, for `~` expansion. */
   home?: string | undefined;
+  /**
+   * Layers of path globs commands may write (redirections and writer programs); a write must match
+   * a glob of every layer. None (the default) = no command writes a file.
+   */
+  write?: readonly (readonly string[])[];
+  /** Path globs no command may name, read or write (`.env`, `secrets/**`). */
+  denyPaths?: readonly string[];
+  /** Absolute directories always writable (the server's output directory). */
+  writable?: readonly string[];
 }
 
 /** A compiled command policy. Build it once per process; it is immutable. */
@@ -31,8 +43,10 @@ export interface Policy {
   readonly roots: readonly string[];
   /** True when no rule was given and the documented read-only set applies. */
   readonly defaultSet: boolean;
-  /** Writes (redirections, tee, cp, …) are refused. */
+  /** Writes (redirections, tee, cp, …) are refused: no write grant was given. */
   readonly readOnly: boolean;
+  /** Write grants and path denies, compiled against the roots. */
+  readonly paths: CompiledPathRules;
   readonly home: string | undefined;
   readonly parser: ShellParser;
   /** Plans of recently seen lines: {@link planCommand} is pure, so a repeated line is not parsed again. */
@@ -96,11 +110,16 @@ export function createPolicy(options: PolicyOptions): Policy {
         ['allow', options.allow ?? []],
       ];
   const rules = source.flatMap(([kind, patterns]) => patterns.map((pattern) => compileRule(kind, pattern)));
+  const paths = compilePathRules(
+    { write: options.write ?? [], deny: options.denyPaths ?? [], writable: options.writable ?? [] },
+    options.roots,
+  );
   return {
     rules,
     roots: [...options.roots],
     defaultSet,
-    readOnly: defaultSet,
+    readOnly: !paths.canWrite,
+    paths,
     home: options.home,
     parser: loadShellParser(),
     plans: createPlanCache<CommandPlan>(PLAN_CACHE_SIZE),
@@ -220,11 +239,17 @@ function judge(policy: Policy, command: SimpleCommand, cwd: string, writes: stri
   ];
   result.writes = targets.map((target) => target.path);
   for (const target of targets) {
-    const problem = checkWriteTarget(target, cwd, policy.roots, policy.readOnly);
+    const problem = checkWriteTarget(target, cwd, policy);
     if (problem) return deny(problem);
     const absolute = resolve(cwd, target.path);
     if (!target.glob && !isHarmlessTarget(absolute)) writes.push(absolute);
   }
+
+  const context = { roots: policy.roots, paths: policy.paths, cwd };
+  const pathProblem = checkPathArguments(inner, command.redirects, context);
+  if (pathProblem) return deny(pathProblem);
+  const runnerProblem = findRunnerProblem(inner, context);
+  if (runnerProblem) return deny(runnerProblem);
 
   const escapes = findEscapes(inner);
   result.escapes = escapes.map((found) => found.reason);

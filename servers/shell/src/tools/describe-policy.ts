@@ -13,11 +13,22 @@ export function describePolicy(policy: Policy): string {
     list('deny') ? `; denied ${list('deny')}` : '',
     list('ask') ? `; needs approval ${list('ask')}` : '',
     `. Roots: ${policy.roots.join(', ')}.`,
+    describeWrites(policy),
+    policy.paths.source.deny.length > 0
+      ? ` Paths no command may name: ${policy.paths.source.deny.map((glob) => `\`${glob}\``).join(', ')}.`
+      : '',
   ];
   return parts
     .join('')
     .replace('Policy:allowed', 'Policy: allowed')
     .replace('Policy:nothing', 'Policy: nothing');
+}
+
+function describeWrites(policy: Policy): string {
+  if (policy.defaultSet && !policy.paths.canWrite) return '';
+  if (!policy.paths.canWrite) return ' No command may write a file (no write grant).';
+  const layers = policy.paths.source.write.map((layer) => layer.map((glob) => `\`${glob}\``).join(', '));
+  return ` Writes only to ${layers.join(' and within ')}.`;
 }
 
 /** The rules every command line is held to, for tool descriptions. */

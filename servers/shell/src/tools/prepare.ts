@@ -2,10 +2,12 @@ import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ShellError } from '../errors.js';
 import { isDangerousVariable, isVariableName } from '../policy/environment.js';
+import { isAlwaysWritable } from '../policy/path-rules.js';
 import { type CommandPlan, planCommand } from '../policy/policy.js';
 import { isInsideRoots } from '../policy/writes.js';
 import type { CommandSpec } from '../process/spawn-command.js';
 import type { ShellRuntime } from '../runtime.js';
+import { checkGitRepositories } from './git-repository.js';
 
 /** The common input of the tools that run a command. */
 export interface CommandInput {
@@ -52,13 +54,18 @@ export async function prepareCommand(
   }
   for (const target of plan.writes) {
     const real = await realTarget(target);
-    if (!isInsideRoots(real, runtime.policy.roots)) {
+    const paths = runtime.policy.paths;
+    const granted =
+      isAlwaysWritable(paths.source, real) ||
+      (isInsideRoots(real, runtime.policy.roots) && paths.missingWriteGrant(real) === undefined);
+    if (!granted || paths.deniedBy(real) !== undefined) {
       throw new ShellError(
         'E_DENIED',
-        `${target} resolves through a symlink to ${real}, outside the roots. Nothing was run.`,
+        `${target} resolves through a symlink to ${real}, outside the roots or the write grant. Nothing was run.`,
       );
     }
   }
+  await checkGitRepositories(runtime, explanation);
   return { plan, spec: { argv: plan.argv, script: plan.script, cwd, env, stdin: input.stdin } };
 }
 

@@ -189,7 +189,7 @@ describe('attack corpus (policy: echo *, git status)', () => {
   });
 
   it('still allows the plain commands it is meant to allow', () => {
-    const policy = policyFor(root.path, { allow: ['echo *', 'git status'] });
+    const policy = policyFor(root.path, { allow: ['echo *', 'git status'], write: [['**']] });
     for (const line of [
       'echo hi',
       'git status',

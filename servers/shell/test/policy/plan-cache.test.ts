@@ -7,7 +7,7 @@ const ROOT = '/work/project';
 
 describe('plan cache', () => {
   it('gives a repeated line the same frozen plan, and keys it by cwd too', () => {
-    const policy = policyFor(ROOT, { allow: ['echo *'] });
+    const policy = policyFor(ROOT, { allow: ['echo *'], write: [['**']] });
     const first = planCommand(policy, 'echo a > out.txt', ROOT);
     const again = planCommand(policy, 'echo a > out.txt', ROOT);
     expect(again).toBe(first);

@@ -32,7 +32,12 @@ describe('rules', () => {
   });
 
   it('answers ask rules with ask, and deny still wins over ask', () => {
-    const policy = policyFor(ROOT, { allow: ['*'], ask: ['git commit *'], deny: ['git commit --amend *'] });
+    const policy = policyFor(ROOT, {
+      allow: ['*'],
+      ask: ['git commit *'],
+      deny: ['git commit --amend *'],
+      write: [['**']],
+    });
     expect(explainCommand(policy, 'git commit -m x').decision).toBe('ask');
     expect(explainCommand(policy, 'git commit --amend').decision).toBe('deny');
     expect(explainCommand(policy, 'echo a && git commit -m x').decision).toBe('ask');
@@ -177,7 +182,7 @@ describe('interpreter escapes', () => {
     expect(explainCommand(named, 'sh -c ls').decision).toBe('deny');
   });
   it('does not flag ordinary uses', () => {
-    const open = policyFor(ROOT, { allow: ['*'] });
+    const open = policyFor(ROOT, { allow: ['*'], write: [['**']] });
     for (const line of [
       'python3 script.py -c config.yml',
       'node dist/cli.js --help',
@@ -199,7 +204,7 @@ describe('interpreter escapes', () => {
 });
 
 describe('words, quoting and the script that runs', () => {
-  const policy = policyFor(ROOT, { allow: ['*'] });
+  const policy = policyFor(ROOT, { allow: ['*'], write: [['**']] });
   it('resolves quotes, escapes, ANSI-C strings and ~ into canonical words', () => {
     const plan = planCommand(policy, `echo 'a b' "c\\"d" $'e\\tf' \\g ~/x`, ROOT);
     expect(plan.explanation.commands[0]?.argv).toEqual(['echo', 'a b', 'c"d', 'e\tf', 'g', '/home/tester/x']);
@@ -235,7 +240,7 @@ describe('words, quoting and the script that runs', () => {
 });
 
 describe('writes', () => {
-  const policy = policyFor(ROOT, { allow: ['*'] });
+  const policy = policyFor(ROOT, { allow: ['*'], write: [['**']] });
   it('allows writes inside the roots and to /dev/null only', () => {
     expect(explainCommand(policy, 'echo a > out.txt').decision).toBe('allow');
     expect(explainCommand(policy, 'echo a > /dev/null 2>&1').decision).toBe('allow');
