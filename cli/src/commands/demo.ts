@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CliIo, EXIT, parseCommand, printError } from './io.js';
+import { loadProjectConfig } from './project-config.js';
 import { runAndPrint } from './run.js';
 
 /** Help of `meshwork demo`. */
@@ -46,9 +47,9 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     });
     const task = (await readFile(join(example, 'TASK.md'), 'utf8')).trim();
     io.stderr.write(`demo: working on a copy of ${example} in ${work}\n`);
+    const config = await loadProjectConfig(io, { configPath, projectDir: work });
     return await runAndPrint(io, {
-      configPath,
-      projectDir: work,
+      config,
       json: parsed.values.json === true,
       interactive: false,
       request: { task },

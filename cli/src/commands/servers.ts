@@ -1,6 +1,7 @@
-import { createServerConnection, launchSpecOf, loadConfig } from '@meshwork/coordinator';
+import { createServerConnection, launchSpecOf } from '@meshwork/coordinator';
 import { messageOf } from '@meshwork/kit';
 import { type CliIo, EXIT, parseCommand, printError } from './io.js';
+import { loadProjectConfig } from './project-config.js';
 
 /** Help of `meshwork servers`. */
 export const SERVERS_USAGE = `Usage: meshwork servers [--json] [--config <file>] [--timeout-ms <n>]
@@ -37,10 +38,9 @@ export async function serversCommand(argv: string[], io: CliIo): Promise<number>
   );
   if (typeof parsed === 'number') return parsed;
   try {
-    const config = await loadConfig({
-      cwd: io.cwd,
-      ...(parsed.values.config ? { configPath: parsed.values.config as string } : {}),
-      ...(parsed.values.project ? { projectDir: parsed.values.project as string } : {}),
+    const config = await loadProjectConfig(io, {
+      configPath: parsed.values.config as string | undefined,
+      projectDir: parsed.values.project as string | undefined,
     });
     const timeoutMs = Number(parsed.values['timeout-ms'] ?? 15_000);
     const statuses = await Promise.all(
