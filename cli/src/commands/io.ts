@@ -17,8 +17,12 @@ export interface CliIo {
 /** A command: `(argv after the command name, io) => exit code`. */
 export type CommandHandler = (argv: string[], io: CliIo) => Promise<number>;
 
-/** Exit codes of `meshwork`. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3, cancelled: 130 } as const;
+/**
+ * Exit codes of `meshwork`. `notRunning` is `daemon status`'s answer when no daemon runs (3, as
+ * an LSB init script's status says "not running"); it shares its number with `partial`, which
+ * only runs return.
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3, notRunning: 3, cancelled: 130 } as const;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
