@@ -25,7 +25,14 @@ Options:
   --concurrency <n>     tasks at the same time (overrides daemon.concurrency)
   --runner <module>     run tasks with this module's createTaskRunner() instead of the coordinator
   --no-dream            never dream when idle
-  --log-level <level>   fatal|error|warn|info|debug|trace|silent`;
+  --log-level <level>   fatal|error|warn|info|debug|trace|silent
+
+Model access: .meshwork/env (ANTHROPIC_API_KEY=…, ANTHROPIC_BASE_URL=…; read at start, never
+logged) over the environment of the shell that starts the daemon. A task that hits a configuration
+error (no model access, a broken meshwork.json) waits with the reason and keeps its attempt.
+
+\`daemon status\` exits 0 when a daemon runs for this project, 3 when none does, and lists stale
+tasks (marked running by a daemon that is gone) with what the next start does with them.`;
 
 const OPTIONS = {
   config: { type: 'string' },
