@@ -149,7 +149,7 @@ describe('daemon with the real coordinator and the scripted model', () => {
       'the task to wait for model access',
     );
     expect(waiting).toMatchObject({ status: 'queued', attempts: 0, maxAttempts: 1, result: null });
-    expect(waiting.reason).toMatch(/^waiting for a configuration fix: E_NO_MODEL: No model access/);
+    expect(waiting?.reason).toMatch(/^waiting for a configuration fix: E_NO_MODEL: No model access/);
     await daemon.stop();
 
     // The project's env file, not the shell, gives the next daemon its model access.
@@ -167,7 +167,7 @@ describe('daemon with the real coordinator and the scripted model', () => {
       'the task to finish',
     );
     expect(finished).toMatchObject({ status: 'succeeded', attempts: 1 });
-    expect(finished.result?.summary).toContain('done with the env file');
+    expect(finished?.result?.summary).toContain('done with the env file');
     expect(daemon.stderr()).not.toContain('secret-test-key');
   });
 });
