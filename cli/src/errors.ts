@@ -8,6 +8,8 @@ export const CLI_ERROR_CODES = [
   'E_CONFIG',
   /** A `--plan` file is not a JSON array of `{agent, task}`. */
   'E_PLAN',
+  /** A command or a plan names an agent the project does not define. */
+  'E_UNKNOWN_AGENT',
   /** The `--runner` / `daemon.runner` module cannot be loaded or has the wrong shape. */
   'E_RUNNER',
   /** The queue database cannot be opened. */

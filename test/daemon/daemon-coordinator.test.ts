@@ -127,4 +127,47 @@ describe('daemon with the real coordinator and the scripted model', () => {
     expect(events.filter((event) => event.type === 'finished')).toHaveLength(1);
     expect(logs).toContain('interrupted');
   });
+  it('without model access a task waits with the reason and keeps its attempt; .meshwork/env gives the daemon access', async () => {
+    model = await createScriptedModelServer({ script: () => ({ text: 'done with the env file' }) });
+    writeFileSync(join(dir.path, 'meshwork.json'), JSON.stringify({ model: 'claude-scripted' }));
+    const submitted = await runCli(['submit', '--agent', 'worker', '--retries', '0', 'one job'], {
+      cwd: dir.path,
+    });
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const taskId = submitted.stdout.trim();
+    const show = async () =>
+      JSON.parse((await runCli(['tasks', 'show', taskId, '--json'], { cwd: dir.path })).stdout) as TaskRecord;
+
+    // Started from a shell without ANTHROPIC_*: a configuration error, not the task's failure.
+    daemon = await startDaemon({ cwd: dir.path, args: ['--no-dream', '--log-level', 'warn'] });
+    const waiting = await waitUntil(
+      async () => {
+        const task = await show();
+        return task.reason?.includes('E_NO_MODEL') ? task : undefined;
+      },
+      20_000,
+      'the task to wait for model access',
+    );
+    expect(waiting).toMatchObject({ status: 'queued', attempts: 0, maxAttempts: 1, result: null });
+    expect(waiting?.reason).toMatch(/^waiting for a configuration fix: E_NO_MODEL: No model access/);
+    await daemon.stop();
+
+    // The project's env file, not the shell, gives the next daemon its model access.
+    writeFileSync(
+      join(dir.path, '.meshwork', 'env'),
+      `# model access for the daemon\nANTHROPIC_BASE_URL=${model.url}\nANTHROPIC_API_KEY="secret-test-key"\n`,
+    );
+    daemon = await startDaemon({ cwd: dir.path, args: ['--no-dream', '--log-level', 'debug'] });
+    const finished = await waitUntil(
+      async () => {
+        const task = await show();
+        return task.result ? task : undefined;
+      },
+      20_000,
+      'the task to finish',
+    );
+    expect(finished).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(finished?.result?.summary).toContain('done with the env file');
+    expect(daemon.stderr()).not.toContain('secret-test-key');
+  });
 });

@@ -50,6 +50,11 @@ describe('daemon crash and restart', () => {
       (await runCli(['tasks', 'show', taskId, '--json'], { cwd: dir.path })).stdout,
     );
     expect(interrupted).toMatchObject({ status: 'running', result: null, ownerPid: first.pid });
+    const status = await runCli(['daemon', 'status'], { cwd: dir.path });
+    expect(status.code).toBe(3);
+    expect(status.stdout).toContain(
+      `stale:   ${taskId} is marked running, but its daemon (pid ${first.pid}) is gone; the next daemon start retries it (attempt 2 of ${interrupted.maxAttempts})`,
+    );
 
     writeFileSync(release, 'go');
     const second = await startDaemon({ cwd: dir.path, args, env });

@@ -85,8 +85,9 @@ describe('daemon queue (real process)', () => {
     });
     expect(started.code, started.stderr).toBe(0);
     expect(started.stdout).toMatch(/started \(pid \d+\)/);
-    const status = JSON.parse((await runCli(['daemon', 'status', '--json'], { cwd: dir.path })).stdout);
-    expect(status).toMatchObject({ running: true, role: 'daemon' });
+    const statusRun = await runCli(['daemon', 'status', '--json'], { cwd: dir.path });
+    expect(statusRun.code).toBe(0);
+    expect(JSON.parse(statusRun.stdout)).toMatchObject({ running: true, role: 'daemon' });
 
     const later = (await runCli(['submit', '--at', '+1h', 'later'], { cwd: dir.path })).stdout.trim();
     const hold = (
@@ -116,6 +117,15 @@ describe('daemon queue (real process)', () => {
     expect(
       JSON.parse((await runCli(['tasks', 'show', later, '--json'], { cwd: dir.path })).stdout).status,
     ).toBe('queued');
+    const laterTask = JSON.parse(
+      (await runCli(['tasks', 'show', later, '--json'], { cwd: dir.path })).stdout,
+    );
+    const listed = (await runCli(['tasks', 'list'], { cwd: dir.path })).stdout;
+    const laterLine = listed.split('\n').find((line) => line.startsWith(later));
+    const at = new Date(laterTask.runAfter);
+    const pad = (value: number) => String(value).padStart(2, '0');
+    const local = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
+    expect(laterLine).toContain(`[starts ${local}] later`);
     expect((await runCli(['tasks', 'cancel', later], { cwd: dir.path })).stdout).toContain('cancelled');
 
     const logs = (await runCli(['tasks', 'logs', hold], { cwd: dir.path })).stdout;
@@ -125,6 +135,9 @@ describe('daemon queue (real process)', () => {
 
     const stopped = await runCli(['daemon', 'stop'], { cwd: dir.path });
     expect(stopped.stdout).toMatch(/stopped \(pid \d+\)/);
+    const statusStopped = await runCli(['daemon', 'status'], { cwd: dir.path });
+    expect(statusStopped.stdout).toMatch(/^not running\n/);
+    expect(statusStopped.code).toBe(3);
     expect(JSON.parse((await runCli(['daemon', 'status', '--json'], { cwd: dir.path })).stdout).running).toBe(
       false,
     );

@@ -187,6 +187,14 @@ describe('meshwork dream (scripted model, real memory server)', () => {
     const undo = await runCli(['dream', 'undo', dreamId!], { cwd: dir.path, env });
     expect(undo.code, undo.stderr).toBe(0);
     expect(memoryFiles(memoryDirectory)).toEqual(before);
+    // The dream removed deploy-steps.md, so its undo put it back: say what the undo did.
+    expect(undo.stdout).toMatch(/restored +topics\/deploy-steps\.md/);
+    expect(undo.stdout).not.toMatch(/(added|removed) +topics\/deploy-steps\.md/);
+    const logText = (await runCli(['dream', 'log'], { cwd: dir.path, env })).stdout;
+    const restoreBlock = logText.slice(0, logText.indexOf(`${dreamId}  completed`));
+    expect(restoreBlock).toContain(`${dreamId}  restore`);
+    expect(restoreBlock).toMatch(/restored +topics\/deploy-steps\.md/);
+    expect(restoreBlock).not.toMatch(/added +topics\/deploy-steps\.md/);
 
     // The dreaming subagent saw memory tools only, never begin/end/restore_dream.
     const toolNames = new Set(

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
-import { loadConfig, modelFor, resolveAccess } from '@meshwork/coordinator';
+import { modelFor, resolveAccess } from '@meshwork/coordinator';
 import { type CliIo, EXIT, parseCommand, printError, printUsageError } from './io.js';
+import { loadProjectConfig } from './project-config.js';
 
 /** Help of `meshwork agents`. */
 export const AGENTS_USAGE = `Usage: meshwork agents list [--json] [--config <file>]
@@ -21,10 +22,7 @@ export async function agentsCommand(argv: string[], io: CliIo): Promise<number> 
     return printUsageError(`unknown action ${JSON.stringify(action)}`, io, AGENTS_USAGE);
   }
   try {
-    const config = await loadConfig({
-      cwd: io.cwd,
-      ...(parsed.values.config ? { configPath: parsed.values.config as string } : {}),
-    });
+    const config = await loadProjectConfig(io, { configPath: parsed.values.config as string | undefined });
     const agents = Object.values(config.agents).map((agent) => {
       const access = resolveAccess(agent, config);
       const servers = Object.keys(config.servers).filter((server) => access.policy.isServerVisible(server));

@@ -18,14 +18,21 @@ export const DAEMON_USAGE = `Usage:
   meshwork daemon [options]          run the worker in the foreground (for systemd); Ctrl-C stops it
   meshwork daemon start [options]    run it in the background (pid file + log under .meshwork/daemon/)
   meshwork daemon stop [--timeout <s>]
-  meshwork daemon status [--json]
+  meshwork daemon status [--json]   exit 0 when a daemon runs for this project, 3 when none does
 
 Options:
   --config <file>       project config (default meshwork.json)
   --concurrency <n>     tasks at the same time (overrides daemon.concurrency)
   --runner <module>     run tasks with this module's createTaskRunner() instead of the coordinator
   --no-dream            never dream when idle
-  --log-level <level>   fatal|error|warn|info|debug|trace|silent`;
+  --log-level <level>   fatal|error|warn|info|debug|trace|silent
+
+Model access: .meshwork/env (ANTHROPIC_API_KEY=…, ANTHROPIC_BASE_URL=…; read at start, never
+logged) over the environment of the shell that starts the daemon. A task that hits a configuration
+error (no model access, a broken meshwork.json) waits with the reason and keeps its attempt.
+
+\`daemon status\` exits 0 when a daemon runs for this project, 3 when none does, and lists stale
+tasks (marked running by a daemon that is gone) with what the next start does with them.`;
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -187,6 +194,21 @@ async function showStatus(values: Values, io: CliIo): Promise<number> {
     const holder = readHolder(io.cwd);
     const counts = queue.counts();
     const budget = evaluateBudget(settings.budget, queue.usageSince(budgetDayStart(Date.now())), Date.now());
+    // A task still marked running whose owner is gone (a crash, a kill): no daemon works on it;
+    // the next daemon to start retries it, or fails it when its attempts are spent.
+    const stale = queue
+      .list({ status: 'running' })
+      .filter((task) => task.ownerPid === null || !isProcessAlive(task.ownerPid))
+      .map((task) => ({
+        id: task.id,
+        ownerPid: task.ownerPid,
+        attempts: task.attempts,
+        maxAttempts: task.maxAttempts,
+        next:
+          task.attempts < task.maxAttempts
+            ? `the next daemon start retries it (attempt ${task.attempts + 1} of ${task.maxAttempts})`
+            : `the next daemon start fails it (no attempts left: ${task.attempts} of ${task.maxAttempts})`,
+      }));
     const status = {
       running: holder?.alive === true,
       pid: holder?.alive ? holder.pid : null,
@@ -195,6 +217,7 @@ async function showStatus(values: Values, io: CliIo): Promise<number> {
       queue: paths.database,
       log: paths.logFile,
       tasks: counts,
+      stale,
       budget: {
         usage: budget.usage,
         exceeded: budget.exceeded,
@@ -213,10 +236,16 @@ async function showStatus(values: Values, io: CliIo): Promise<number> {
             .map(([name, count]) => `${name} ${count}`)
             .join(', ')}\n` +
           `today:   ${budget.usage.inputTokens + budget.usage.outputTokens} tokens, $${budget.usage.costUsd.toFixed(4)}` +
-          `${budget.exceeded ? ` (budget spent: ${budget.reason})` : ''}\n`,
+          `${budget.exceeded ? ` (budget spent: ${budget.reason})` : ''}\n` +
+          stale
+            .map(
+              (task) =>
+                `stale:   ${task.id} is marked running, but its daemon (pid ${task.ownerPid ?? '?'}) is gone; ${task.next}\n`,
+            )
+            .join(''),
       );
     }
-    return EXIT.ok;
+    return status.running ? EXIT.ok : EXIT.notRunning;
   } finally {
     queue.close();
   }

@@ -6,7 +6,7 @@ import { createLogger, isLogLevel } from '@meshwork/kit';
 import type { Logger } from 'pino';
 import { openProjectCoordinator, type ProjectCoordinator } from '../daemon/project-coordinator.js';
 import { type DaemonSettings, loadDaemonSettings } from '../daemon/settings.js';
-import { formatDreamRecord, readDreamLog } from '../dream/dream-log.js';
+import { formatDreamRecord, readDreamLog, undoneChange } from '../dream/dream-log.js';
 import { createDreamMemory } from '../dream/dream-memory.js';
 import { createCoordinatorDreamAgent, createDreamCoordinator } from '../dream/dreamer.js';
 import { dreamServerOf } from '../dream/dreaming.js';
@@ -78,7 +78,7 @@ export async function dreamCommand(argv: string[], io: CliIo): Promise<number> {
       else {
         io.stdout.write(`restored the memory as it was before ${dreamId}\n`);
         for (const change of restored.changes)
-          io.stdout.write(`  ${change.change.padEnd(8)} ${change.path}\n`);
+          io.stdout.write(`  ${undoneChange(change.change).padEnd(8)} ${change.path}\n`);
       }
       return EXIT.ok;
     }

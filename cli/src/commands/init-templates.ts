@@ -112,3 +112,22 @@ deny otherwise. Each meshwork server (an entry with a \`kind\`) is started with 
 from the profile (read-only, roots, command allow-list), so a profile never widens what a server was
 started with.
 `;
+
+/**
+ * `.meshwork/.gitignore` written by `meshwork init`: the local state that runs, the daemon and
+ * the memory server leave under `.meshwork/` stays out of git; the agents, the README and the
+ * memory's plain files (meant to be read, edited and kept in git) stay tracked.
+ */
+export const STARTER_GITIGNORE = `# Written by \`meshwork init\`. Tracked: agents/, README.md and the memory's plain files
+# (memory/MEMORY.md, memory/topics/, memory/dreams.jsonl).
+# Local state of runs, the daemon and the memory server:
+runs/
+daemon/
+memory/transcripts/
+memory/.index/
+memory/.dreams/
+memory/.*.lock
+memory/.intent.json
+# Model access for the daemon (may hold a key): never commit it.
+env
+`;

@@ -1,16 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { access, mkdir, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { SERVER_KIND_CONTRACTS, type ServerKind } from '@meshwork/permissions';
-import { STARTER_AGENTS, STARTER_CONFIG, STARTER_README } from './init-templates.js';
+import { join } from 'node:path';
+import type { ServerKind } from '@meshwork/permissions';
+import { STARTER_AGENTS, STARTER_CONFIG, STARTER_GITIGNORE, STARTER_README } from './init-templates.js';
 import { type CliIo, EXIT, parseCommand } from './io.js';
+import { serverBinOfKind } from './server-bins.js';
 
 /** Help of `meshwork init`. */
 export const INIT_USAGE = `Usage: meshwork init [--force]
 
 Writes a starter meshwork.json, three example agents (.meshwork/agents/researcher.md, builder.md,
-reviewer.md) and .meshwork/README.md. Existing files are kept unless --force.`;
+reviewer.md), .meshwork/README.md and .meshwork/.gitignore (run records, the daemon's queue and the
+memory's derived files stay out of git; agents, README and memory topics stay tracked). Existing
+files are kept unless --force.`;
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -28,21 +29,6 @@ const STARTER_SERVERS = { fs: 'filesystem', shell: 'shell', memory: 'memory' } a
 >;
 
 /**
- * The bin of an installed server package, through its package.json `bin` field (each server
- * exports `./package.json`), so the entry works wherever this CLI was installed from.
- */
-function serverBin(packageName: string): string {
-  const require = createRequire(import.meta.url);
-  const manifestPath = require.resolve(`${packageName}/package.json`);
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-    bin?: string | Record<string, string>;
-  };
-  const bin = typeof manifest.bin === 'string' ? manifest.bin : Object.values(manifest.bin ?? {})[0];
-  if (bin === undefined) throw new Error(`${packageName} declares no bin in ${manifestPath}`);
-  return resolve(dirname(manifestPath), bin);
-}
-
-/**
  * The starter `mcpServers`: `node <bin>` of each server package this CLI depends on, with `kind`
  * set explicitly (init is the one place that knows which server is which).
  */
@@ -53,7 +39,7 @@ function starterServers(): Record<string, { command: string; args: string[]; kin
       {
         command: 'node',
         args: [
-          serverBin(SERVER_KIND_CONTRACTS[kind].packageName),
+          serverBinOfKind(kind),
           ...STARTER_CONFIG.mcpServers[name as keyof typeof STARTER_SERVERS].args,
         ],
         kind,
@@ -74,6 +60,7 @@ export async function initCommand(argv: string[], io: CliIo): Promise<number> {
       text,
     ]),
     [join('.meshwork', 'README.md'), STARTER_README],
+    [join('.meshwork', '.gitignore'), STARTER_GITIGNORE],
   ];
   await mkdir(join(io.cwd, '.meshwork', 'agents'), { recursive: true });
   for (const [relativePath, text] of files) {

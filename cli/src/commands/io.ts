@@ -17,8 +17,12 @@ export interface CliIo {
 /** A command: `(argv after the command name, io) => exit code`. */
 export type CommandHandler = (argv: string[], io: CliIo) => Promise<number>;
 
-/** Exit codes of `meshwork`. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3, cancelled: 130 } as const;
+/**
+ * Exit codes of `meshwork`. `notRunning` is `daemon status`'s answer when no daemon runs (3, as
+ * an LSB init script's status says "not running"); it shares its number with `partial`, which
+ * only runs return.
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3, notRunning: 3, cancelled: 130 } as const;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -63,6 +67,20 @@ export function printUsageError(message: string, io: CliIo, usage?: string): num
   return EXIT.usage;
 }
 
+/**
+ * Codes of a usage or configuration problem (exit 2): the command cannot start until the user
+ * changes the command line, meshwork.json, a plan file or the model settings.
+ */
+const USAGE_CODES: ReadonlySet<string> = new Set([
+  'E_USAGE',
+  'E_CONFIG',
+  'E_CONFIG_VARIABLE',
+  'E_PLAN',
+  'E_UNKNOWN_AGENT',
+  'E_NO_AGENTS',
+  'E_NO_MODEL',
+]);
+
 function codeOf(error: unknown): string | undefined {
   const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' && /^E_[A-Z0-9_]+$/.test(code) ? code : undefined;
@@ -71,7 +89,8 @@ function codeOf(error: unknown): string | undefined {
 /**
  * Prints an error the one way every command does and returns the exit code. A meshwork error (any
  * package's: it has an `E_…` code) prints as `meshwork: <code>: <message>` plus its cause, and
- * exits 2 for a usage or config problem, else 1; anything else is a bug and prints its stack.
+ * exits 2 for a usage or config problem (a bad flag, meshwork.json, plan file, agent name or model
+ * setting), else 1; anything else is a bug and prints its stack.
  */
 export function printError(error: unknown, io: CliIo): number {
   const code = codeOf(error);
@@ -79,7 +98,7 @@ export function printError(error: unknown, io: CliIo): number {
     io.stderr.write(`meshwork: ${code}: ${(error as Error).message}\n`);
     const cause = (error as Error).cause;
     if (cause instanceof Error) io.stderr.write(`  caused by: ${cause.message}\n`);
-    return code === 'E_CONFIG' || code === 'E_USAGE' ? EXIT.usage : EXIT.failed;
+    return USAGE_CODES.has(code) ? EXIT.usage : EXIT.failed;
   }
   io.stderr.write(`meshwork: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return EXIT.failed;

@@ -4,12 +4,13 @@ import {
   type CoordinatorOptions,
   createCoordinator,
   createLiveProgress,
-  loadConfig,
+  type MeshworkConfig,
   type RunReport,
   renderReportText,
 } from '@meshwork/coordinator';
 import { readPlan } from '../plan-file.js';
 import { type CliIo, EXIT, parseCommand, printError, printUsageError, readPositive } from './io.js';
+import { checkAgentNames, loadProjectConfig } from './project-config.js';
 
 /** Help of `meshwork run`. */
 export const RUN_USAGE = `Usage: meshwork run "<task>" [options]
@@ -46,22 +47,20 @@ export function exitCodeOf(report: RunReport): number {
   return EXIT.failed;
 }
 
-/** Shared by `run` and `demo`: runs and prints. */
+/**
+ * Shared by `run` and `demo`: runs and prints. The config, the plan and the agents were checked
+ * before (a usage error wins over a missing model); model access is resolved last.
+ */
 export async function runAndPrint(
   io: CliIo,
   settings: {
-    configPath?: string;
-    projectDir?: string;
+    config: MeshworkConfig;
     json: boolean;
     interactive: boolean;
     request: Parameters<ReturnType<typeof createCoordinator>['run']>[0];
   },
 ): Promise<number> {
-  const config = await loadConfig({
-    cwd: io.cwd,
-    ...(settings.configPath ? { configPath: settings.configPath } : {}),
-    ...(settings.projectDir ? { projectDir: resolve(io.cwd, settings.projectDir) } : {}),
-  });
+  const { config } = settings;
   const options: CoordinatorOptions = {
     config,
     env: io.env,
@@ -125,15 +124,35 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     if (maxTokens !== undefined) budgets.maxTokens = maxTokens;
     if (maxCost !== undefined) budgets.maxCostUsd = maxCost;
     if (maxSeconds !== undefined) budgets.maxSeconds = maxSeconds;
-    const plan =
-      values.plan === undefined ? undefined : await readPlan(resolve(io.cwd, values.plan as string));
-    const task = positionals.join(' ').trim() || (plan ? `plan ${values.plan as string}` : '');
-    if (task === '') {
+    const text = positionals.join(' ').trim();
+    if (values.plan !== undefined && text !== '') {
+      return printUsageError(
+        `--plan and a task text do not go together: a plan's tasks are in the file. Use \`meshwork run --plan ${values.plan as string}\` alone, or \`meshwork run "<task>"\` for a lead to plan the task.`,
+        io,
+      );
+    }
+    if (values.plan !== undefined && values.agent !== undefined) {
+      return printUsageError('--plan and --agent do not go together: a plan names an agent per item', io);
+    }
+    if (values.plan === undefined && text === '') {
       return printUsageError('give a task or --plan', io, RUN_USAGE);
     }
+    const config = await loadProjectConfig(io, {
+      configPath: values.config as string | undefined,
+      projectDir: values.project as string | undefined,
+    });
+    const plan =
+      values.plan === undefined ? undefined : await readPlan(resolve(io.cwd, values.plan as string));
+    if (plan)
+      checkAgentNames(
+        config,
+        plan.map((item) => item.agent),
+        (index) => `${values.plan as string}: [${index}].agent`,
+      );
+    if (values.agent !== undefined) checkAgentNames(config, [values.agent as string], () => '--agent');
+    const task = text || `plan ${values.plan as string}`;
     return await runAndPrint(io, {
-      ...(values.config ? { configPath: values.config as string } : {}),
-      ...(values.project ? { projectDir: values.project as string } : {}),
+      config,
       json: values.json === true,
       interactive: values.interactive === true,
       request: {

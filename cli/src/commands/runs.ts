@@ -7,7 +7,9 @@ import { type CliIo, EXIT, parseCommand, printError, printUsageError } from './i
 export const RUNS_USAGE = `Usage: meshwork runs list [--json] [--config <file>]
        meshwork runs show <id> [--json] [--config <file>]
 
-Lists past runs (from .meshwork/runs/) or shows one run's report. An id prefix is enough.`;
+Lists past runs (from .meshwork/runs/) or shows one run's report. An id prefix is enough.
+
+Exit codes: 0 shown, 2 no run (or several) has that id, 1 the run has no report.`;
 
 interface RunSummary {
   runId: string;
@@ -95,10 +97,10 @@ export async function runsCommand(argv: string[], io: CliIo): Promise<number> {
       if (matches.length !== 1) {
         io.stderr.write(
           matches.length === 0
-            ? `No run ${id} in ${config.runsDir}.\n`
+            ? `meshwork: no run ${id} in ${config.runsDir}; list them with \`meshwork runs list\`.\n`
             : `${id} matches ${matches.length} runs; give more of the id.\n`,
         );
-        return EXIT.failed;
+        return EXIT.usage;
       }
       const match = matches[0] as RunSummary;
       const report = await readJson<RunReport>(join(config.runsDir, match.runId, 'report.json'));

@@ -83,7 +83,8 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
         });
         if (started.started) {
           worker = started.host;
-          logger.info({ pid: process.pid }, 'running tasks in this process (no daemon was running)');
+          // The logger's base fields already carry the pid.
+          logger.info('running tasks in this process (no daemon was running)');
         } else {
           logger.info({ holder: started.holder }, 'a daemon runs the tasks; this server only enqueues');
         }

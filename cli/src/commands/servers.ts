@@ -1,12 +1,17 @@
-import { createServerConnection, launchSpecOf, loadConfig } from '@meshwork/coordinator';
+import { createServerConnection, launchSpecOf } from '@meshwork/coordinator';
 import { messageOf } from '@meshwork/kit';
-import { type CliIo, EXIT, parseCommand, printError } from './io.js';
+import { type CliIo, EXIT, parseCommand, printError, readPositive } from './io.js';
+import { loadProjectConfig } from './project-config.js';
 
 /** Help of `meshwork servers`. */
 export const SERVERS_USAGE = `Usage: meshwork servers [--json] [--config <file>] [--timeout-ms <n>]
 
 Connects to every configured server (as configured, without a profile's narrowing) and reports
-status, tool count and latency, like \`claude mcp list\`.`;
+status, tool count and latency, like \`claude mcp list\`. Each server's line is printed as soon as
+it is known. A server that has not answered within --timeout-ms (default 15000) is reported as
+failed and its process is stopped.
+
+Exit codes: 0 every server connected, 1 some did not, 2 usage or config error.`;
 
 /** Result of checking one server. */
 export interface ServerStatus {
@@ -37,14 +42,21 @@ export async function serversCommand(argv: string[], io: CliIo): Promise<number>
   );
   if (typeof parsed === 'number') return parsed;
   try {
-    const config = await loadConfig({
-      cwd: io.cwd,
-      ...(parsed.values.config ? { configPath: parsed.values.config as string } : {}),
-      ...(parsed.values.project ? { projectDir: parsed.values.project as string } : {}),
+    const config = await loadProjectConfig(io, {
+      configPath: parsed.values.config as string | undefined,
+      projectDir: parsed.values.project as string | undefined,
     });
-    const timeoutMs = Number(parsed.values['timeout-ms'] ?? 15_000);
+    const timeoutMs =
+      readPositive(parsed.values['timeout-ms'] as string | undefined, '--timeout-ms') ?? 15_000;
+    const json = parsed.values.json === true;
+    const servers = Object.values(config.servers);
+    if (!json) {
+      io.stdout.write(
+        servers.length === 0 ? 'No servers in mcpServers.\n' : 'Checking MCP server health...\n\n',
+      );
+    }
     const statuses = await Promise.all(
-      Object.values(config.servers).map(async (server): Promise<ServerStatus> => {
+      servers.map(async (server): Promise<ServerStatus> => {
         let target = server.url ?? [server.command, ...server.args].join(' ');
         const status: ServerStatus = { name: server.name, kind: server.kind ?? 'other', target, ok: false };
         let connection: ReturnType<typeof createServerConnection> | undefined;
@@ -52,7 +64,13 @@ export async function serversCommand(argv: string[], io: CliIo): Promise<number>
           const spec = launchSpecOf(server, config, config.projectDir);
           target = spec.url ?? [spec.command, ...spec.args].join(' ');
           status.target = target;
-          connection = createServerConnection({ key: server.name, spec, maxStarts: 1 });
+          // The connection's own start timeout stops a child that never answers initialize.
+          connection = createServerConnection({
+            key: server.name,
+            spec,
+            maxStarts: 1,
+            connectTimeoutMs: timeoutMs,
+          });
           const active = connection;
           const started = performance.now();
           let timer: NodeJS.Timeout | undefined;
@@ -73,23 +91,19 @@ export async function serversCommand(argv: string[], io: CliIo): Promise<number>
         } finally {
           await connection?.close();
         }
+        if (!json) io.stdout.write(statusLine(status));
         return status;
       }),
     );
-    if (parsed.values.json) io.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
-    else if (statuses.length === 0) io.stdout.write('No servers in mcpServers.\n');
-    else {
-      io.stdout.write('Checking MCP server health...\n\n');
-      for (const status of statuses) {
-        io.stdout.write(
-          status.ok
-            ? `${status.name}: ${status.target} - ✓ Connected (${status.kind}, ${status.tools} tools, start ${status.connectMs} ms, ping ${status.latencyMs} ms)\n`
-            : `${status.name}: ${status.target} - ✗ Failed to connect: ${status.error}\n`,
-        );
-      }
-    }
+    if (json) io.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
     return statuses.every((status) => status.ok) ? EXIT.ok : EXIT.failed;
   } catch (error) {
     return printError(error, io);
   }
+}
+
+function statusLine(status: ServerStatus): string {
+  return status.ok
+    ? `${status.name}: ${status.target} - ✓ Connected (${status.kind}, ${status.tools} tools, start ${status.connectMs} ms, ping ${status.latencyMs} ms)\n`
+    : `${status.name}: ${status.target} - ✗ Failed to connect: ${status.error}\n`;
 }

@@ -13,13 +13,19 @@ function clip(text: string, width: number): string {
   return line.length > width ? `${line.slice(0, width - 1)}…` : line;
 }
 
-/** One table line per task, newest first, for `meshwork tasks list`. */
-export function formatTaskTable(tasks: readonly TaskRecord[]): string {
+/**
+ * One table line per task, newest first, for `meshwork tasks list`. A queued task that may not
+ * start yet (`submit --at`) says when it will.
+ */
+export function formatTaskTable(tasks: readonly TaskRecord[], now = Date.now()): string {
   if (tasks.length === 0) return 'No tasks.\n';
   const header = `${'ID'.padEnd(13)} ${'STATUS'.padEnd(14)} ${'TRIES'.padEnd(5)} ${'CREATED'.padEnd(19)}  TASK`;
   const lines = tasks.map((task) => {
     const detail = task.result ? ` → ${task.result.summary}` : task.reason ? ` (${task.reason})` : '';
-    return `${task.id.padEnd(13)} ${task.status.padEnd(14)} ${`${task.attempts}/${task.maxAttempts}`.padEnd(5)} ${formatTime(task.createdAt)}  ${clip(`${task.kind === 'dream' ? '[dream] ' : ''}${task.payload.task}${detail}`, 80)}`;
+    // Before the task's text, so the clipping to the terminal's width never hides it.
+    const starts =
+      task.status === 'queued' && task.runAfter > now ? `[starts ${formatTime(task.runAfter)}] ` : '';
+    return `${task.id.padEnd(13)} ${task.status.padEnd(14)} ${`${task.attempts}/${task.maxAttempts}`.padEnd(5)} ${formatTime(task.createdAt)}  ${clip(`${starts}${task.kind === 'dream' ? '[dream] ' : ''}${task.payload.task}${detail}`, 80)}`;
   });
   return `${[header, ...lines].join('\n')}\n`;
 }

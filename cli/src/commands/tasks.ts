@@ -12,7 +12,7 @@ export const TASKS_USAGE = `Usage:
   meshwork tasks cancel <id>                                  a task (queued or running) or a schedule (s-…)
   meshwork tasks logs <id> [--follow] [--json]                the task's progress log
 
-Ids may be shortened to any unique prefix. Statuses: ${TASK_STATUSES.join(', ')}.`;
+Task and schedule ids may be shortened to any unique prefix. Statuses: ${TASK_STATUSES.join(', ')}.`;
 
 const OPTIONS = {
   status: { type: 'string', multiple: true },
@@ -60,11 +60,7 @@ export async function tasksCommand(argv: string[], io: CliIo): Promise<number> {
         return EXIT.ok;
       }
       case 'cancel': {
-        if (id!.startsWith('s-')) {
-          const disabled = queue.disableSchedule(id!);
-          io.stdout.write(disabled ? `schedule ${id} cancelled\n` : `no active schedule ${id}\n`);
-          return disabled ? EXIT.ok : EXIT.failed;
-        }
+        if (id!.startsWith('s-')) return cancelSchedule(queue, id!, io);
         const { outcome, task } = queue.requestCancel(id!, 'cancelled from the CLI');
         notifyWorker(paths.wakeFile);
         const messages = {
@@ -85,6 +81,26 @@ export async function tasksCommand(argv: string[], io: CliIo): Promise<number> {
   } finally {
     queue?.close();
   }
+}
+
+/** Cancels the active schedule whose id is `id` or starts with it (a unique prefix). */
+function cancelSchedule(queue: TaskQueue, id: string, io: CliIo): number {
+  const active = queue.listSchedules().filter((schedule) => schedule.enabled);
+  const exact = active.find((schedule) => schedule.id === id);
+  const matches = exact ? [exact] : active.filter((schedule) => schedule.id.startsWith(id));
+  if (matches.length > 1) {
+    return printUsageError(
+      `${id} matches ${matches.length} schedules (${matches.map((schedule) => schedule.id).join(', ')}); give more of the id`,
+      io,
+    );
+  }
+  const match = matches[0];
+  if (match === undefined || !queue.disableSchedule(match.id)) {
+    io.stderr.write(`meshwork: no active schedule ${id}; list them with \`meshwork tasks list\`\n`);
+    return EXIT.usage;
+  }
+  io.stdout.write(`schedule ${match.id} cancelled\n`);
+  return EXIT.ok;
 }
 
 async function showLogs(

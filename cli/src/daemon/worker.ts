@@ -1,7 +1,7 @@
 import { nanoid } from 'nanoid';
 import type { Logger } from 'pino';
 import type { TaskQueue } from '../queue/task-queue.js';
-import type { LeaseOwner, TaskRecord, TaskResult } from '../queue/types.js';
+import { CONFIG_HOLD_PREFIX, type LeaseOwner, type TaskRecord, type TaskResult } from '../queue/types.js';
 import { budgetDayStart, evaluateBudget } from './daily-budget.js';
 import type { DaemonPaths } from './paths.js';
 import { isProcessAlive } from './process-alive.js';
@@ -33,6 +33,26 @@ export interface DaemonOptions {
   /** Watch the wake file (default true). */
   watchWake?: boolean;
   isOwnerAlive?: (pid: number) => boolean;
+  /**
+   * How long a task that hit a configuration error waits before it is tried again, ms (default
+   * 60000); a daemon start tries it at once.
+   */
+  configRetryMs?: number;
+}
+
+/**
+ * Codes of errors that no retry fixes until someone changes the configuration (model access,
+ * meshwork.json): a task that hits one waits instead of failing or using up an attempt.
+ */
+const CONFIG_ERROR_CODES: ReadonlySet<string> = new Set(['E_NO_MODEL', 'E_CONFIG', 'E_CONFIG_VARIABLE']);
+
+function configErrorOf(
+  outcome: TaskOutcome | { thrown: unknown },
+): { code: string; message: string } | undefined {
+  const error =
+    'thrown' in outcome ? (outcome.thrown as { code?: unknown; message?: unknown } | undefined) : undefined;
+  if (typeof error?.code !== 'string' || !CONFIG_ERROR_CODES.has(error.code)) return undefined;
+  return { code: error.code, message: typeof error.message === 'string' ? error.message : String(error) };
 }
 
 /** Counters for tests, `daemon status` and the benchmark. */
@@ -200,6 +220,12 @@ export function createDaemon(options: DaemonOptions): Daemon {
         });
       } else if (abortReason === 'shutdown') {
         queue.release(task.id, owner, 'worker stopped; the task runs again on the next start');
+      } else if (abortReason === undefined && configErrorOf(outcome) !== undefined) {
+        const error = configErrorOf(outcome)!;
+        const retryAt = Date.now() + (options.configRetryMs ?? 60_000);
+        const reason = `${CONFIG_HOLD_PREFIX}${error.code}: ${error.message} (the attempt is not counted; tried again at ${new Date(retryAt).toISOString()} or when the daemon restarts)`;
+        queue.release(task.id, owner, reason, retryAt);
+        logger.warn({ taskId: task.id, code: error.code }, 'task waits for a configuration fix');
       } else if (abortReason === 'lease-lost') {
         logger.warn({ taskId: task.id }, 'lease lost while running; result dropped (another worker owns it)');
       } else {
@@ -278,6 +304,8 @@ export function createDaemon(options: DaemonOptions): Daemon {
     owner,
     start() {
       recover();
+      // A start is when a configuration fix (an edited .meshwork/env or meshwork.json) takes effect.
+      queue.retryConfigHolds();
       if (options.watchWake !== false) {
         watcher = watchWakeFile(options.paths.wakeFile, scheduleTick, (error) =>
           logger.warn({ err: error }, 'cannot watch the wake file; relying on the poll'),

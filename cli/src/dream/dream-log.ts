@@ -38,6 +38,18 @@ export async function readDreamLog(memoryDirectory: string): Promise<DreamRecord
   return records;
 }
 
+/**
+ * What an undo did to a file. A restore's changes come from the memory server as the difference
+ * between the memory before the undo and the snapshot it goes back to, so a file the dream had
+ * "added" is one the undo removed, and so on.
+ */
+export function undoneChange(change: string): string {
+  if (change === 'added') return 'removed';
+  if (change === 'removed') return 'restored';
+  if (change === 'modified') return 'reverted';
+  return change;
+}
+
 /** A record as people read it; with `withDiff`, each change's diff follows. */
 export function formatDreamRecord(record: DreamRecord, withDiff: boolean): string {
   const lines = [
@@ -45,7 +57,8 @@ export function formatDreamRecord(record: DreamRecord, withDiff: boolean): strin
   ];
   if (record.summary) lines.push(`  ${record.summary.replace(/\n/g, '\n  ')}`);
   for (const change of record.changes ?? []) {
-    lines.push(`  ${change.change.padEnd(8)} ${change.path}`);
+    const verb = record.kind === 'restore' ? undoneChange(change.change) : change.change;
+    lines.push(`  ${verb.padEnd(8)} ${change.path}`);
     if (withDiff && change.diff) lines.push(change.diff.replace(/^/gm, '    ').trimEnd());
   }
   return `${lines.join('\n')}\n`;

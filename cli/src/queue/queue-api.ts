@@ -72,8 +72,13 @@ export interface TaskQueue {
   recordUsage(id: string, owner: LeaseOwner, usage: TaskUsage): void;
   /** Records the result and the final state, once; false when the lease was lost (result dropped). */
   finish(id: string, owner: LeaseOwner, result: TaskResult): boolean;
-  /** Gives a running task back (clean shutdown): queued again, the attempt not counted. */
-  release(id: string, owner: LeaseOwner, reason: string): boolean;
+  /**
+   * Gives a running task back (clean shutdown, or a configuration error): queued again, the
+   * attempt not counted; with `runAfter`, not claimed again before then.
+   */
+  release(id: string, owner: LeaseOwner, reason: string, runAfter?: number): boolean;
+  /** Makes the tasks held for a configuration fix ({@link CONFIG_HOLD_PREFIX}) runnable now. */
+  retryConfigHolds(): number;
   /** Interrupts tasks whose owner is dead or whose lease expired; requeues or fails them. */
   recoverStale(options: {
     isOwnerAlive(pid: number): boolean;

@@ -43,8 +43,11 @@ export function prepareStatements(database: Database): Record<QueueStatementName
     ),
     release: database.prepare(
       `UPDATE tasks SET status = 'queued', reason = @reason, attempts = max(attempts - 1, 0), owner_pid = NULL,
-         owner_id = NULL, heartbeat_at = NULL
+         owner_id = NULL, heartbeat_at = NULL, run_after = coalesce(@runAfter, run_after)
        WHERE id = @id AND owner_id = @ownerId AND status = 'running'`,
+    ),
+    retryConfigHolds: database.prepare(
+      "UPDATE tasks SET run_after = min(run_after, ?) WHERE status = 'queued' AND substr(reason, 1, ?) = ?",
     ),
     running: database.prepare("SELECT * FROM tasks WHERE status = 'running'"),
     interrupt: database.prepare(
@@ -106,6 +109,7 @@ export type QueueStatementName =
   | 'recordUsage'
   | 'finish'
   | 'release'
+  | 'retryConfigHolds'
   | 'running'
   | 'interrupt'
   | 'failInterrupted'

@@ -22,7 +22,13 @@ import {
 import { nextCronTime } from './schedule.js';
 import { migrateQueue } from './schema.js';
 import { prepareStatements } from './statements.js';
-import type { TaskRecord, TaskResult, TaskStatus, TaskUsage } from './types.js';
+import {
+  CONFIG_HOLD_PREFIX,
+  type TaskRecord,
+  type TaskResult,
+  type TaskStatus,
+  type TaskUsage,
+} from './types.js';
 
 const makeId = customAlphabet('0123456789abcdefghijkmnpqrstuvwxyz', 10);
 
@@ -189,12 +195,20 @@ function createQueueApi(database: Database, path: string, now: () => number): Ta
         return changes === 1;
       });
     },
-    release(id, owner, reason) {
+    release(id, owner, reason, runAfter) {
       return immediate(() => {
-        const changes = statements.release.run({ id, ownerId: owner.id, reason }).changes;
+        const changes = statements.release.run({
+          id,
+          ownerId: owner.id,
+          reason,
+          runAfter: runAfter ?? null,
+        }).changes;
         if (changes === 1) appendEvent(id, 'released', reason);
         return changes === 1;
       });
+    },
+    retryConfigHolds() {
+      return statements.retryConfigHolds.run(now(), CONFIG_HOLD_PREFIX.length, CONFIG_HOLD_PREFIX).changes;
     },
     recoverStale({ isOwnerAlive, leaseMs, self }) {
       return immediate(() => {

@@ -102,3 +102,10 @@ export interface LeaseOwner {
   id: string;
   pid: number;
 }
+
+/**
+ * How the reason of a task held for a configuration fix begins (no model access, a broken
+ * meshwork.json): such a task waits, queued, with its attempt given back, and a daemon start
+ * retries it at once.
+ */
+export const CONFIG_HOLD_PREFIX = 'waiting for a configuration fix: ';

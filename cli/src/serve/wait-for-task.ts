@@ -41,16 +41,21 @@ export async function waitForTask(
       if (events.length > 0) await new Promise((resolve) => setTimeout(resolve, 25));
       return context.queue.get(taskId)!;
     }
+    // One abort listener per pause, removed when the pause ends: a listener left behind per poll
+    // would pile up on the call's signal for as long as the call waits.
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.min(pollMs, Math.max(0, deadline - Date.now())));
-      tool.signal.addEventListener(
-        'abort',
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(
         () => {
-          clearTimeout(timer);
+          tool.signal.removeEventListener('abort', onAbort);
           resolve();
         },
-        { once: true },
+        Math.min(pollMs, Math.max(0, deadline - Date.now())),
       );
+      tool.signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 }

@@ -151,10 +151,10 @@ describe('meshwork CLI', () => {
     expect(result.code).toBe(3);
   });
 
-  it('refuses to run without model access or offline script', async () => {
+  it('refuses to run without model access or offline script: a config error, exit 2', async () => {
     await project(config);
     const result = await runCli(['run', 'do it'], { cwd: dir.path });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/set ANTHROPIC_API_KEY/);
   });
 

@@ -103,6 +103,29 @@ describe('meshwork serve', () => {
     expect(done.result?.status).toBe('succeeded');
   });
 
+  it('waits over 1 s without piling up abort listeners, and logs its pid once per line', async () => {
+    stdio = await spawnStdioServer({
+      bin: CLI_BIN,
+      args: ['serve', '--runner', RUNNER, '--log-level', 'info'],
+      cwd: dir.path,
+    });
+    const started = Date.now();
+    const waited = await stdio.client.callTool({
+      name: 'delegate_task',
+      arguments: { task: `hold ${join(dir.path, 'never')}`, wait_seconds: 2 },
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
+    expect((waited.structuredContent as unknown as DelegateOutput).finished).toBe(false);
+    // The logger writes asynchronously: wait for the worker's start line to reach stderr.
+    for (let tries = 0; tries < 50 && !stdio.stderr().includes('running tasks in this process'); tries += 1)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const logs = stdio.stderr();
+    expect(logs, logs).not.toContain('MaxListenersExceededWarning');
+    const lines = logs.split('\n').filter((line) => line.startsWith('{'));
+    expect(lines.some((line) => line.includes('running tasks in this process'))).toBe(true);
+    for (const line of lines) expect(line.match(/"pid":/g)?.length ?? 0).toBeLessThanOrEqual(1);
+  });
+
   it('returns at once with wait_seconds 0, then task_status, task_result and cancel_task follow up', async () => {
     stdio = await spawnStdioServer({ bin: CLI_BIN, args: ['serve', '--runner', RUNNER], cwd: dir.path });
     const release = join(dir.path, 'release');
