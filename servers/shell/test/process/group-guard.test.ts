@@ -56,7 +56,8 @@ describe.runIf(process.platform === 'linux')('group guard script', () => {
     child.stderr!.setEncoding('utf8').on('data', (text: string) => {
       stderr += text;
     });
-    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    // 'close', not 'exit': the exit can come before the last of its output has been read.
+    const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
     return { child, exited, output: () => ({ stdout, stderr }) };
   };
 
