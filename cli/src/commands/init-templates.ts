@@ -5,7 +5,10 @@
 export const STARTER_CONFIG = {
   mcpServers: {
     fs: { args: ['.'] },
-    shell: { args: ['--root', '.'] },
+    // The commands the shell server may ever run; a profile can only narrow them.
+    shell: {
+      args: ['--root', '.', '--allow', 'npm test*', '--allow', 'node --test*', '--allow', 'git diff*'],
+    },
     memory: { args: ['--dir', '.meshwork/memory'] },
   },
   profiles: {

@@ -117,7 +117,10 @@ export interface FilesystemLaunch {
 export interface ShellLaunch {
   /** Absolute roots, in order. */
   roots: string[];
-  /** Allowed command patterns; empty = the server's default read-only set. */
+  /**
+   * Allowed command patterns; empty allows nothing here (a server with a default set of its own
+   * passes that set, so limits narrow it rather than replace it).
+   */
   allow: string[];
   deny: string[];
   /**
@@ -180,7 +183,8 @@ export function applyShellLimits(launch: ShellLaunch, values: LaunchLimitValues)
     kind: 'shell',
     roots: launch.roots,
     deny: launch.deny,
-    ...(launch.allow.length === 0 ? {} : { allow: launch.allow }),
+    // An empty configured list allows nothing: limits can only narrow it, never fill it in.
+    allow: launch.allow,
   };
   const limits: ShellLaunchLimits = {
     kind: 'shell',
@@ -193,9 +197,7 @@ export function applyShellLimits(launch: ShellLaunch, values: LaunchLimitValues)
   if (roots.length === 0 && launch.roots.length > 0)
     throw limitError('shell', 'no root is inside a --limit-root');
   const allow = result.allow ?? launch.allow;
-  if (launch.allow.length > 0 || values['limit-allow'] !== undefined) {
-    if (allow.length === 0)
-      throw limitError('shell', 'no configured command pattern is within a --limit-allow');
-  }
+  if (allow.length === 0 && (launch.allow.length > 0 || values['limit-allow'] !== undefined))
+    throw limitError('shell', 'no configured command pattern is within a --limit-allow');
   return { roots, allow, deny: result.deny, write, denyPaths };
 }

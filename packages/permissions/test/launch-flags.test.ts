@@ -136,10 +136,16 @@ describe('applyShellLimits', () => {
     expect(applyShellLimits(launch, {}).write).toEqual([['**']]);
   });
 
-  it('gives the default read-only set the limit allow-list, and keeps it without one', () => {
+  it('never fills an empty configured allow-list with the limits (a server passes its own default set)', () => {
+    expect(() =>
+      applyShellLimits({ roots: ['/p'], allow: [], deny: [] }, { 'limit-allow': ['git *'] }),
+    ).toThrow(/no configured command pattern/);
     expect(
-      applyShellLimits({ roots: ['/p'], allow: [], deny: [] }, { 'limit-allow': ['git *'] }).allow,
-    ).toEqual(['git *']);
+      applyShellLimits(
+        { roots: ['/p'], allow: ['ls *', 'git status *'], deny: [] },
+        { 'limit-allow': ['git *'] },
+      ).allow,
+    ).toEqual(['git status *']);
     expect(
       applyShellLimits({ roots: ['/p'], allow: [], deny: [] }, { 'limit-deny': ['rm *'] }).allow,
     ).toEqual([]);

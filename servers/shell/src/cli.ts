@@ -19,6 +19,7 @@ import {
   type ShellLaunch,
 } from '@meshwork/permissions';
 import { ShellError } from './errors.js';
+import { DEFAULT_ALLOW, DEFAULT_DENY } from './policy/defaults.js';
 import { scrubEnvironment } from './policy/environment.js';
 import { createPolicy } from './policy/policy.js';
 import { type BubblewrapConfig, createBubblewrapConfig, findExecutable } from './process/bubblewrap.js';
@@ -204,7 +205,18 @@ async function main(): Promise<number> {
       throw new ShellError('E_USAGE', `--root ${root} does not exist.`);
     }
   };
-  const configured = combineLaunch(file, values, realRoot);
+  const combined = combineLaunch(file, values, realRoot);
+  const rulesGiven =
+    combined.allow.length + combined.deny.length + (file.ask?.length ?? 0) + (values.ask?.length ?? 0);
+  // Launch limits narrow what the server was started with. Started with no rules, that is the
+  // default read-only set, so the limits are intersected with it, never used in its place.
+  const configured =
+    rulesGiven === 0 &&
+    (values['limit-allow'] !== undefined ||
+      values['limit-deny'] !== undefined ||
+      values['limit-root'] !== undefined)
+      ? { ...combined, allow: [...DEFAULT_ALLOW], deny: [...DEFAULT_DENY] }
+      : combined;
   // The configured launch (flags and --policy file), narrowed by the launch limits a coordinator
   // appended (never widened).
   const launch = applyShellLimits(configured, values);

@@ -125,6 +125,26 @@ describe('class 3: launch configs combine by intersection', () => {
     expect(readdirSync(join(project.path, 'sandbox'))).toEqual([]);
   });
 
+  it('a server started with no rules keeps its read-only set: a profile cannot add a command to it', async () => {
+    const sandbox = join(project.path, 'sandbox');
+    // As the coordinator launches it for a profile allowing `touch *` and `ls *`, with writes.
+    shell = await startShell([
+      '--root',
+      sandbox,
+      '--limit-allow=touch *',
+      '--limit-allow=ls *',
+      '--limit-write=**',
+    ]);
+    expect((await shell.run('touch planted')).isError).toBe(true);
+    expect(readdirSync(sandbox)).toEqual([]);
+    expect((await shell.run('ls')).isError).toBe(false);
+    await shell.close();
+    // Limits that leave nothing of the read-only set stop the server instead of widening it.
+    const server = spawnStdioServer({ bin: BIN, args: ['--root', sandbox, '--limit-allow=uname *'] });
+    await expect(server).rejects.toThrow();
+    expect(readdirSync(sandbox)).toEqual([]);
+  });
+
   it('refuses to start when the file and the flags share no root', async () => {
     const other = await createTempDir('meshwork-attack-other-');
     const server = spawnStdioServer({ bin: BIN, args: ['--policy', policy, '--root', other.path] });
