@@ -33,11 +33,17 @@ const meshworkFields = {
 
 const stringRecord = z.record(z.string(), z.string());
 
+const WHOLE = 'expected a positive whole number';
+/** A count or limit; its messages say what to write (zod's own say "Invalid input"). */
+const positiveWhole = () => z.number({ error: WHOLE }).int(WHOLE).positive(WHOLE);
+
 /** A stdio server entry, as in `.mcp.json`. */
 export const stdioServerSchema = z.object({
   type: z.literal('stdio').optional(),
   command: z.string().min(1, 'expected a non-empty command'),
-  args: z.array(z.string()).optional(),
+  args: z
+    .array(z.string(), { error: 'expected an array of strings, one per argument, e.g. ["--root", "."]' })
+    .optional(),
   env: stringRecord.optional(),
   cwd: z.string().optional(),
   ...meshworkFields,
@@ -67,7 +73,7 @@ export const modelSchema = z.union([
   z.string().min(1),
   z.strictObject({
     name: z.string().min(1).optional(),
-    maxTokens: z.number().int().positive().optional(),
+    maxTokens: positiveWhole().optional(),
     prices: z.record(z.string(), priceSchema).optional(),
     maxRetries: z.number().int().min(0).max(10).optional(),
   }),
@@ -75,18 +81,18 @@ export const modelSchema = z.union([
 
 /** Run-wide limits; a subagent draws from what its parent has left. */
 export const budgetsSchema = z.strictObject({
-  maxTurns: z.number().int().positive().optional(),
-  maxTokens: z.number().int().positive().optional(),
+  maxTurns: positiveWhole().optional(),
+  maxTokens: positiveWhole().optional(),
   maxCostUsd: z.number().nonnegative().optional(),
   maxSeconds: z.number().positive().optional(),
-  maxToolCalls: z.number().int().positive().optional(),
+  maxToolCalls: positiveWhole().optional(),
 });
 
 /** `lead`: the agent behind `meshwork run "<task>"`. */
 export const leadSchema = z.strictObject({
   model: z.string().min(1).optional(),
   profile: z.string().min(1).optional(),
-  maxTurns: z.number().int().positive().optional(),
+  maxTurns: positiveWhole().optional(),
   maxDepth: z.number().int().min(1).max(8).optional(),
   concurrency: z.number().int().min(1).max(64).optional(),
   prompt: z.string().optional(),
@@ -106,7 +112,15 @@ export const meshworkFileSchema = z.object({
   toolResultMaxChars: z.number().int().min(200).optional(),
   concurrency: z.number().int().min(1).max(64).optional(),
   offline: z.strictObject({ script: z.string().min(1) }).optional(),
+  /** How long a server may take to start and answer initialize, ms. */
+  connectTimeoutMs: positiveWhole().optional(),
 });
+
+/**
+ * Top-level sections that other readers own (the daemon's settings); they are not warned about as
+ * unknown keys.
+ */
+export const OTHER_READERS_KEYS = ['daemon'] as const;
 
 /** A raw server entry after validation. */
 export type ServerEntry = z.infer<typeof serverEntrySchema>;

@@ -1,0 +1,78 @@
+import type { z } from 'zod';
+
+/** One zod issue, as the file's field and what to write there. */
+export interface IssueDescription {
+  field: string;
+  message: string;
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** `a.b[0].c`, or `(root)` for the whole value. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return (
+    path
+      .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
+      .join('') || '(root)'
+  );
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function shown(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return value.length === 0 ? '[]' : 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+const ARTICLES: Record<string, string> = {
+  number: 'a number',
+  string: 'a string',
+  array: 'an array',
+  object: 'an object',
+  boolean: 'true or false',
+  int: 'a whole number',
+};
+
+/** zod's own wording ("Invalid input: expected number, received string") without the parts we replace. */
+function expectation(issue: Issue): string {
+  const isDefault = /^Invalid input/i.test(issue.message);
+  if (issue.code === 'invalid_type' && isDefault)
+    return `expected ${ARTICLES[issue.expected] ?? issue.expected}`;
+  return issue.message.replace(/^Invalid input:\s*/i, '').replace(/,\s*received .*$/i, '');
+}
+
+/**
+ * Describes one issue of a parse of `root`: the full path of the field and what it expected,
+ * with the value found there. A union is described by the branch that fits the value's shape
+ * (the one whose problems are not about the value's type itself), so `model: {"maxTokens": "lots"}`
+ * names `model.maxTokens`, not `model`.
+ */
+export function describeIssue(
+  issue: Issue,
+  root: unknown,
+  base: readonly PropertyKey[] = [],
+): IssueDescription {
+  const path = [...base, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    const fitting = issue.errors.filter(
+      (branch) => !branch.every((inner) => inner.code === 'invalid_type' && inner.path.length === 0),
+    );
+    const first = fitting.length === 1 ? fitting[0]?.[0] : undefined;
+    if (first !== undefined) return describeIssue(first, root, path);
+  }
+  const field = fieldPath(path);
+  if (issue.code === 'unrecognized_keys') {
+    return { field, message: `unknown field(s) ${issue.keys.join(', ')}; remove them` };
+  }
+  return { field, message: `${expectation(issue)}, got ${shown(valueAt(root, path))}` };
+}
