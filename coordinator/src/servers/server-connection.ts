@@ -4,6 +4,7 @@ import { Client, StreamableHTTPClientTransport, type Tool } from '@modelcontextp
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { Logger } from 'pino';
 import { CoordinatorError, type CoordinatorErrorCode, messageOf } from '../errors.js';
+import { startupErrorLine } from './startup-error-line.js';
 import { toolWithRole } from './tool-with-role.js';
 
 /** How to start (or reach) one server, fully expanded. */
@@ -128,6 +129,21 @@ export interface ServerConnectionOptions {
   onStart?: (connection: ServerConnection, pid: number | undefined) => void;
   /** Starts allowed over the connection's life (first start included); default 6. */
   maxStarts?: number;
+  /**
+   * How long a start may take until the server answers initialize, ms; default 10000. A stdio
+   * server that has not answered by then is killed, and the start fails.
+   */
+  connectTimeoutMs?: number;
+}
+
+/** Why a start failed, in one line: the server's own words when its stderr has them. */
+function startFailureReason(error: unknown, stderr: string, command: string | undefined): string {
+  const message = messageOf(error);
+  const line = startupErrorLine(stderr);
+  if (/\bENOENT\b/.test(message) && line === undefined && command !== undefined) {
+    return `${message}: "${command}" was not found; install it, or give its full path (arguments go in "args")`;
+  }
+  return line === undefined ? message : `${line} (${message})`;
 }
 
 interface Live {
@@ -189,22 +205,41 @@ export function createServerConnection(options: ServerConnectionOptions): Server
     const state: Live = { client, transport, closed, dead: false };
     client.onclose = () => {
       state.dead = true;
-      const detail = stderr.trim().split('\n').slice(-3).join(' | ');
+      const detail = startupErrorLine(stderr) ?? '';
       markClosed(detail);
       if (!closing) {
         logger?.warn({ server: spec.server, key: options.key }, 'server connection closed');
         options.onExit?.(connection, detail);
       }
     };
+    const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`it did not answer initialize within ${connectTimeoutMs} ms and was stopped`)),
+        connectTimeoutMs,
+      );
+    });
     try {
-      await client.connect(transport);
+      await Promise.race([client.connect(transport, { timeout: connectTimeoutMs }), timedOut]);
     } catch (error) {
+      // A child that never answered is killed at once: a graceful close would wait on it.
+      const pid = transport instanceof StdioClientTransport ? transport.pid : null;
+      if (pid !== null) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // It exited by itself.
+        }
+      }
       await client.close().catch(() => {});
       throw new CoordinatorError(
         'E_SERVER_START',
-        `Cannot start the ${spec.server} server (${spec.transport === 'stdio' ? [spec.command, ...spec.args].join(' ') : spec.url}): ${messageOf(error)}${stderr ? `; stderr: ${stderr.trim().slice(-500)}` : ''}`,
+        `Cannot start the ${spec.server} server (${spec.transport === 'stdio' ? [spec.command, ...spec.args].join(' ') : spec.url}): ${startFailureReason(error, stderr, spec.command)}`,
         { cause: error },
       );
+    } finally {
+      clearTimeout(timer);
     }
     options.onStart?.(
       connection,
