@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { closestKey } from './closest-key.js';
 
 /** One zod issue, as the file's field and what to write there. */
 export interface IssueDescription {
@@ -61,6 +62,7 @@ export function describeIssue(
   issue: Issue,
   root: unknown,
   base: readonly PropertyKey[] = [],
+  knownKeys: (field: string) => readonly string[] | undefined = () => undefined,
 ): IssueDescription {
   const path = [...base, ...issue.path];
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
@@ -68,11 +70,19 @@ export function describeIssue(
       (branch) => !branch.every((inner) => inner.code === 'invalid_type' && inner.path.length === 0),
     );
     const first = fitting.length === 1 ? fitting[0]?.[0] : undefined;
-    if (first !== undefined) return describeIssue(first, root, path);
+    if (first !== undefined) return describeIssue(first, root, path, knownKeys);
   }
   const field = fieldPath(path);
   if (issue.code === 'unrecognized_keys') {
-    return { field, message: `unknown field(s) ${issue.keys.join(', ')}; remove them` };
+    const known = knownKeys(field) ?? [];
+    const hints = issue.keys
+      .map((key) => [key, closestKey(key, known)] as const)
+      .filter((pair): pair is readonly [string, string] => pair[1] !== undefined)
+      .map(([key, suggestion]) => `"${key}": did you mean "${suggestion}"?`);
+    return {
+      field,
+      message: `unknown field(s) ${issue.keys.join(', ')}; ${hints.length > 0 ? hints.join('; ') : 'remove them'}${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`,
+    };
   }
   return { field, message: `${expectation(issue)}, got ${shown(valueAt(root, path))}` };
 }

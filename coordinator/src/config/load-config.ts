@@ -7,7 +7,13 @@ import { closestKey, unknownKeyWarning } from './closest-key.js';
 import { checkCommand } from './command-check.js';
 import { describeIssue } from './describe-issue.js';
 import { parseJsonFile } from './parse-json-file.js';
-import { httpServerSchema, meshworkFileSchema, OTHER_READERS_KEYS, stdioServerSchema } from './schema.js';
+import {
+  httpServerSchema,
+  meshworkFileSchema,
+  OTHER_READERS_KEYS,
+  SECTION_KEYS,
+  stdioServerSchema,
+} from './schema.js';
 import type { MeshworkConfig, ModelSettings, ServerConfig, ToolDeclaration } from './types.js';
 
 /** Options of {@link loadConfig}. */
@@ -168,7 +174,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MeshworkCo
   const parsed = meshworkFileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const described = issue ? describeIssue(issue, raw) : { field: '(root)', message: 'invalid' };
+    const described = issue
+      ? describeIssue(issue, raw, [], (field) => SECTION_KEYS[field])
+      : { field: '(root)', message: 'invalid' };
     throw new ConfigError(file, described.field, described.message);
   }
   const data = parsed.data;

@@ -68,16 +68,16 @@ export const priceSchema = z.strictObject({
   cacheWrite: z.number().nonnegative().optional(),
 });
 
+/** `model` as an object: defaults plus a price table. */
+const modelObjectSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  maxTokens: positiveWhole().optional(),
+  prices: z.record(z.string(), priceSchema).optional(),
+  maxRetries: z.number().int().min(0).max(10).optional(),
+});
+
 /** `model`: a model name, or defaults plus a price table. */
-export const modelSchema = z.union([
-  z.string().min(1),
-  z.strictObject({
-    name: z.string().min(1).optional(),
-    maxTokens: positiveWhole().optional(),
-    prices: z.record(z.string(), priceSchema).optional(),
-    maxRetries: z.number().int().min(0).max(10).optional(),
-  }),
-]);
+export const modelSchema = z.union([z.string().min(1), modelObjectSchema]);
 
 /** Run-wide limits; a subagent draws from what its parent has left. */
 export const budgetsSchema = z.strictObject({
@@ -121,6 +121,15 @@ export const meshworkFileSchema = z.object({
  * unknown keys.
  */
 export const OTHER_READERS_KEYS = ['daemon'] as const;
+
+/** The keys of each strict section of the file, by field, for "did you mean" hints. */
+export const SECTION_KEYS: Readonly<Record<string, readonly string[]>> = {
+  model: Object.keys(modelObjectSchema.shape),
+  budgets: Object.keys(budgetsSchema.shape),
+  lead: Object.keys(leadSchema.shape),
+  memory: ['server'],
+  offline: ['script'],
+};
 
 /** A raw server entry after validation. */
 export type ServerEntry = z.infer<typeof serverEntrySchema>;

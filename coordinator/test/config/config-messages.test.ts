@@ -96,6 +96,15 @@ describe('loadConfig messages: each names the file, the field and what to write'
     expect(config.budgets).toEqual({});
   });
 
+  it('suggests the key a misspelled one of a section resembles', async () => {
+    await write({ budgets: { maxTurn: 3 } });
+    const error = await failure();
+    expect(error.field).toBe('budgets');
+    expect(error.message).toMatch(
+      /unknown field\(s\) maxTurn; "maxTurn": did you mean "maxTurns"\? \(known: maxTurns, /,
+    );
+  });
+
   it('warns about a near miss of a server entry key and errs on one of a profile', async () => {
     await write({ mcpServers: { fs: { command: 'meshwork-fs', arg: ['.'], disabled: false } } });
     const config = await loadConfig({ cwd: dir.path });
