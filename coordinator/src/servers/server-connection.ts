@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import type { Readable } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ERROR_CODE_META_KEY } from '@meshwork/kit';
 import { Client, StreamableHTTPClientTransport, type Tool } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
@@ -233,6 +235,14 @@ export function createServerConnection(options: ServerConnectionOptions): Server
         }
       }
       await client.close().catch(() => {});
+      // The child's last stderr lines (the ones naming the problem) may still be in the pipe.
+      const stderrStream =
+        transport instanceof StdioClientTransport ? (transport.stderr as Readable | null) : null;
+      if (stderrStream && !stderrStream.readableEnded) {
+        await Promise.race([once(stderrStream, 'end'), delay(250, undefined, { ref: false })]).catch(
+          () => {},
+        );
+      }
       throw new CoordinatorError(
         'E_SERVER_START',
         `Cannot start the ${spec.server} server (${spec.transport === 'stdio' ? [spec.command, ...spec.args].join(' ') : spec.url}): ${startFailureReason(error, stderr, spec.command)}`,
