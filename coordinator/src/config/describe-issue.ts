@@ -49,7 +49,18 @@ function expectation(issue: Issue): string {
   const isDefault = /^Invalid input/i.test(issue.message);
   if (issue.code === 'invalid_type' && isDefault)
     return `expected ${ARTICLES[issue.expected] ?? issue.expected}`;
-  return issue.message.replace(/^Invalid input:\s*/i, '').replace(/,\s*received .*$/i, '');
+  return issue.message
+    .replace(/^Invalid input:\s*/i, '')
+    .replace(/^Too (small|big):\s*/i, '')
+    .replace(/,\s*received .*$/i, '')
+    .replace(/^expected string to have >=1 characters$/, 'expected a non-empty string')
+    .replace(
+      /^expected (\w+) to (?:have|be) (>=|<=|>|<)(\S+)(.*)$/,
+      (_, type: string, operator: string, limit: string, rest: string) => {
+        const bound = { '>=': 'at least', '<=': 'at most', '>': 'more than', '<': 'less than' }[operator];
+        return `expected ${ARTICLES[type] ?? type} of ${bound} ${limit}${rest}`;
+      },
+    );
 }
 
 /**
@@ -71,6 +82,29 @@ export function describeIssue(
     );
     const first = fitting.length === 1 ? fitting[0]?.[0] : undefined;
     if (first !== undefined) return describeIssue(first, root, path, knownKeys);
+  }
+  if (issue.code === 'invalid_union') {
+    // No branch fits the value's shape: say which shapes would.
+    const shapes = issue.errors
+      .map((branch) => branch.find((inner) => inner.code === 'invalid_type' && inner.path.length === 0))
+      .map((inner) =>
+        inner?.code === 'invalid_type' ? (ARTICLES[inner.expected] ?? inner.expected) : undefined,
+      )
+      .filter((shape): shape is string => shape !== undefined);
+    if (shapes.length === issue.errors.length && shapes.length > 0)
+      return {
+        field: fieldPath(path),
+        message: `expected ${shapes.join(' or ')}, got ${shown(valueAt(root, path))}`,
+      };
+  }
+  if (issue.code === 'invalid_key') {
+    // The key itself is wrong (a record's key), not its value.
+    const key = path.at(-1);
+    const inner = issue.issues[0];
+    return {
+      field: fieldPath(path),
+      message: `${inner ? expectation(inner) : 'invalid key'}, got ${JSON.stringify(String(key))}`,
+    };
   }
   const field = fieldPath(path);
   if (issue.code === 'unrecognized_keys') {

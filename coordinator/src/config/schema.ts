@@ -101,7 +101,12 @@ export const leadSchema = z.strictObject({
 /** The whole meshwork.json (unknown top-level sections such as `daemon` belong to other readers). */
 export const meshworkFileSchema = z.object({
   $schema: z.string().optional(),
-  mcpServers: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), z.unknown()).optional(),
+  mcpServers: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a server name of letters, digits, _ and -'),
+      z.unknown(),
+    )
+    .optional(),
   profiles: z.record(z.string().min(1), z.unknown()).optional(),
   agents: z.array(z.string().min(1)).optional(),
   model: modelSchema.optional(),

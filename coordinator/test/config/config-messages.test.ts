@@ -48,6 +48,22 @@ describe('loadConfig messages: each names the file, the field and what to write'
     );
   });
 
+  it('words bounds, shapes and record keys as what to write, with the value found', async () => {
+    const cases: [unknown, string][] = [
+      [{ lead: { concurrency: 100 } }, 'lead.concurrency: expected a number of at most 64, got 100'],
+      [{ model: 42 }, 'model: expected a string or an object, got 42'],
+      [{ model: { name: '' } }, 'model.name: expected a non-empty string, got ""'],
+      [
+        { mcpServers: { 'my server': { command: 'x' } } },
+        'mcpServers.my server: expected a server name of letters, digits, _ and -, got "my server"',
+      ],
+    ];
+    for (const [json, expected] of cases) {
+      await write(json);
+      expect((await failure()).message).toBe(`${join(dir.path, 'meshwork.json')}: ${expected}`);
+    }
+  });
+
   it('says that args must be an array of strings when it is given as one string', async () => {
     await write({ mcpServers: { fs: { command: 'node', args: 'cli.js --root .' } } });
     const error = await failure();
