@@ -66,6 +66,9 @@ export interface ServerConnection {
   close(): Promise<void>;
 }
 
+/** How long a failed start is remembered before the next use tries again, ms. */
+const START_RETRY_AFTER_MS = 30_000;
+
 /** Environment variables passed to stdio servers besides the entry's own `env` (never API keys). */
 const INHERITED_ENV = [
   'PATH',
@@ -170,6 +173,9 @@ export function createServerConnection(options: ServerConnectionOptions): Server
   let startCount = 0;
   let closing = false;
   let stderr = '';
+  // A start that failed is not retried for a while: every agent attaching meanwhile gets the same
+  // error at once, instead of waiting out the connect timeout again.
+  let failedStart: { error: CoordinatorError; at: number } | undefined;
 
   async function connect(): Promise<Live> {
     if (closing)
@@ -180,6 +186,8 @@ export function createServerConnection(options: ServerConnectionOptions): Server
         `The ${spec.server} server died ${startCount} times; it is not restarted again in this run.`,
       );
     }
+    if (failedStart !== undefined && performance.now() - failedStart.at < START_RETRY_AFTER_MS)
+      throw failedStart.error;
     startCount += 1;
     const client = new Client({ name: 'meshwork-coordinator', version: '0.1.0' });
     let transport: StdioClientTransport | StreamableHTTPClientTransport;
@@ -243,14 +251,17 @@ export function createServerConnection(options: ServerConnectionOptions): Server
           () => {},
         );
       }
-      throw new CoordinatorError(
+      const failure = new CoordinatorError(
         'E_SERVER_START',
         `Cannot start the ${spec.server} server (${spec.transport === 'stdio' ? [spec.command, ...spec.args].join(' ') : spec.url}): ${startFailureReason(error, stderr, spec.command)}`,
         { cause: error },
       );
+      failedStart = { error: failure, at: performance.now() };
+      throw failure;
     } finally {
       clearTimeout(timer);
     }
+    failedStart = undefined;
     options.onStart?.(
       connection,
       transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined,
