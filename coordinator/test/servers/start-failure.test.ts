@@ -18,6 +18,16 @@ function processesWith(marker: string): string[] {
   });
 }
 
+/** The error a first use fails with (the test fails if it does not). */
+async function startError(connection: ReturnType<typeof createServerConnection>): Promise<Error> {
+  try {
+    await connection.tools();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the start to fail');
+}
+
 describe('a server that fails at start', () => {
   it('that never answers: fails at the connect timeout, is killed, and is not waited on again by the next use', async () => {
     const marker = `meshwork-never-answers-${process.pid}`;
@@ -35,7 +45,7 @@ describe('a server that fails at start', () => {
     });
     try {
       const started = performance.now();
-      const first = connection.tools().catch((error: unknown) => error as Error);
+      const first = startError(connection);
       const error = await first;
       expect(error).toMatchObject({ code: 'E_SERVER_START' });
       expect((error as Error).message).toMatch(
@@ -67,7 +77,7 @@ describe('a server that fails at start', () => {
       },
     });
     try {
-      const error = await connection.tools().catch((caught: unknown) => caught as Error);
+      const error = await startError(connection);
       expect(error.message).toMatch(
         /^Cannot start the broken server \(node \/nonexistent\/meshwork\/cli\.js\): Error: Cannot find module '\/nonexistent\/meshwork\/cli\.js' \(/,
       );
