@@ -155,6 +155,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   const env = options.env ?? process.env;
   let listener: ((event: RunEvent) => void) | undefined;
   const ownsPool = options.pool === undefined;
+  for (const warning of config.warnings ?? []) options.logger?.warn({ config: config.path }, warning);
   const pool =
     options.pool ??
     createServerPool({
@@ -312,6 +313,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
         });
         if (isOffline)
           emit({ type: 'notice', message: 'offline: using the bundled script, no model was called' });
+        for (const warning of config.warnings ?? []) emit({ type: 'notice', message: warning });
         const rootBudget = createBudgetPool({ ...config.budgets, ...request.budgets }, 'the run');
         const delegation: DelegationContext = {
           run,
@@ -384,7 +386,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
           cancelled: controller.signal.aborted,
           serverStarts: pool.startedProcesses() - startsBefore,
           runDir,
-          notes: [...notes, ...events.warnings()],
+          notes: [...notes, ...(config.warnings ?? []), ...events.warnings()],
         });
         await writeFile(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
         emit({

@@ -40,9 +40,11 @@ export type {
   RunReport,
   RunStatus,
   RunTotals,
+  ServerFailure,
   SummaryLine,
   ToolCallRecord,
   ToolCallStatus,
+  UnavailableServer,
 } from './report/types.js';
 export type { RunEvent, RunEventListener } from './runtime/events.js';
 export { modelFor, type ResolvedAccess, resolveAccess } from './runtime/resolve-agent.js';

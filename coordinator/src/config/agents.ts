@@ -24,7 +24,7 @@ const frontmatterSchema = z.object({
 
 /** Options of {@link loadAgents}. */
 export interface LoadAgentsOptions {
-  /** Absolute directories, highest precedence first (a later file with the same name is ignored). */
+  /** Absolute directories to read; a name defined twice (in one or across them) is an error. */
   directories: readonly string[];
   /** Server names Claude's built-ins map to (Read/Write/Edit → fs server, Bash → shell server). */
   fsServer?: string;
@@ -45,6 +45,15 @@ export function parseAgentDefinition(
       file,
       'frontmatter',
       `expected YAML frontmatter between --- lines (${messageOf(error)})`,
+    );
+  }
+  if (!document.hasFrontmatter) {
+    // Without it the file would become an agent with no profile, so no servers and no tools.
+    const stem = basename(file).replace(/\.md$/, '');
+    throw new ConfigError(
+      file,
+      'frontmatter',
+      `expected YAML frontmatter at the top of the file, e.g.\n---\nname: ${stem}\ndescription: What this agent does.\nprofile: <a profile in meshwork.json>\n---\nthen the system prompt`,
     );
   }
   const parsed = frontmatterSchema.safeParse(document.data);
@@ -106,8 +115,8 @@ export function parseAgentDefinition(
 }
 
 /**
- * Reads every `*.md` of the directories (missing directories are skipped). The first definition of
- * a name wins, so list the directories in precedence order.
+ * Reads every `*.md` of the directories (missing directories are skipped). Two files that define
+ * the same name are refused, naming both: one would otherwise shadow the other unseen.
  */
 export async function loadAgents(options: LoadAgentsOptions): Promise<Record<string, AgentDefinition>> {
   const agents: Record<string, AgentDefinition> = {};
@@ -121,7 +130,15 @@ export async function loadAgents(options: LoadAgentsOptions): Promise<Record<str
     for (const name of names) {
       const file = join(directory, name);
       const definition = parseAgentDefinition(await readFile(file, 'utf8'), file, options);
-      if (agents[definition.name] === undefined) agents[definition.name] = definition;
+      const earlier = agents[definition.name];
+      if (earlier !== undefined) {
+        throw new ConfigError(
+          file,
+          'name',
+          `the agent name "${definition.name}" is also defined by ${earlier.source}; rename one of them (the name: field, else the file name) or delete one`,
+        );
+      }
+      agents[definition.name] = definition;
     }
   }
   return agents;

@@ -1,9 +1,19 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { isServerKind, type Profile, parseProfile, SERVER_KINDS } from '@meshwork/permissions';
+import { isServerKind, type Profile, parseProfile, profileSchema, SERVER_KINDS } from '@meshwork/permissions';
 import { ConfigError, messageOf } from '../errors.js';
 import { loadAgents } from './agents.js';
-import { meshworkFileSchema, serverEntrySchema } from './schema.js';
+import { closestKey, unknownKeyWarning } from './closest-key.js';
+import { checkCommand } from './command-check.js';
+import { describeIssue } from './describe-issue.js';
+import { parseJsonFile } from './parse-json-file.js';
+import {
+  httpServerSchema,
+  meshworkFileSchema,
+  OTHER_READERS_KEYS,
+  SECTION_KEYS,
+  stdioServerSchema,
+} from './schema.js';
 import type { MeshworkConfig, ModelSettings, ServerConfig, ToolDeclaration } from './types.js';
 
 /** Options of {@link loadConfig}. */
@@ -29,14 +39,6 @@ export const DEFAULT_PRICES: ModelSettings['prices'] = {
   'claude-haiku-4-5': { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
   'claude-3-5-haiku': { input: 0.8, output: 4, cacheRead: 0.08, cacheWrite: 1 },
 };
-
-function issueField(path: readonly PropertyKey[]): string {
-  return (
-    path
-      .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
-      .join('') || '(root)'
-  );
-}
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -80,21 +82,35 @@ function toolDeclarations(
   return result;
 }
 
-function parseServer(file: string, name: string, value: unknown): ServerConfig {
+const SERVER_ENTRY_KEYS = [
+  ...new Set([...Object.keys(stdioServerSchema.shape), ...Object.keys(httpServerSchema.shape)]),
+];
+
+function parseServer(file: string, name: string, value: unknown, warnings: string[]): ServerConfig {
   checkMeshworkFields(file, name, value);
-  const parsed = serverEntrySchema.safeParse(value);
+  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+  const hasCommand = isObject && 'command' in value;
+  const hasUrl = isObject && 'url' in value;
+  if (!hasCommand && !hasUrl) {
+    throw new ConfigError(
+      file,
+      `mcpServers.${name}`,
+      'expected {"command": "...", "args": [...]} (stdio) or {"url": "http://..."} (HTTP)',
+    );
+  }
+  // The entry's shape is chosen by its key, so a problem is described against that shape alone.
+  const parsed = (hasCommand ? stdioServerSchema : httpServerSchema).safeParse(value);
   if (!parsed.success) {
-    const hasCommand = typeof value === 'object' && value !== null && 'command' in value;
-    const hasUrl = typeof value === 'object' && value !== null && 'url' in value;
-    const issue =
-      parsed.error.issues.find((candidate) => candidate.code !== 'invalid_union') ?? parsed.error.issues[0];
-    const detail =
-      !hasCommand && !hasUrl
-        ? 'expected {"command": "...", "args": [...]} (stdio) or {"url": "http://..."} (HTTP)'
-        : issue?.code === 'invalid_union'
-          ? 'expected a stdio entry {command, args?, env?, cwd?} or an HTTP entry {url, headers?}'
-          : `${issueField(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`;
-    throw new ConfigError(file, `mcpServers.${name}`, detail);
+    const issue = parsed.error.issues[0];
+    const described = issue ? describeIssue(issue, value) : { field: '(root)', message: 'invalid' };
+    throw new ConfigError(file, `mcpServers.${name}.${described.field}`, described.message);
+  }
+  // Other MCP clients' fields are allowed (the entry is shared with .mcp.json), but a near miss of
+  // one of ours is most likely a typo that would otherwise be ignored.
+  for (const key of Object.keys(value as Record<string, unknown>)) {
+    if (SERVER_ENTRY_KEYS.includes(key)) continue;
+    if (closestKey(key, SERVER_ENTRY_KEYS) !== undefined)
+      warnings.push(unknownKeyWarning(file, `mcpServers.${name}`, key, SERVER_ENTRY_KEYS));
   }
   const entry = parsed.data;
   if ('command' in entry) {
@@ -110,6 +126,7 @@ function parseServer(file: string, name: string, value: unknown): ServerConfig {
     };
     if (entry.kind !== undefined) server.kind = entry.kind;
     if (entry.cwd !== undefined) server.cwd = entry.cwd;
+    checkCommand(file, name, entry.command, args);
     return server;
   }
   const server: ServerConfig = {
@@ -145,35 +162,51 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MeshworkCo
     path = join(cwd, 'meshwork.json');
   }
   let raw: unknown = {};
-  if (path !== undefined) {
-    const text = await readFile(path, 'utf8');
-    try {
-      raw = JSON.parse(text);
-    } catch (error) {
-      throw new ConfigError(path, '(file)', `expected valid JSON (${messageOf(error)})`);
-    }
-  }
+  if (path !== undefined) raw = parseJsonFile(await readFile(path, 'utf8'), path);
   const file = path ?? join(cwd, 'meshwork.json');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(
+      file,
+      '(root)',
+      `expected an object such as {"mcpServers": {...}, "profiles": {...}}, got ${Array.isArray(raw) ? 'an array' : JSON.stringify(raw)}`,
+    );
+  }
   const parsed = meshworkFileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issueField(issue?.path ?? []);
-    const message =
-      issue?.code === 'unrecognized_keys'
-        ? `unknown field(s) ${issue.keys.join(', ')}`
-        : (issue?.message ?? 'invalid');
-    throw new ConfigError(file, field, message);
+    const described = issue
+      ? describeIssue(issue, raw, [], (field) => SECTION_KEYS[field])
+      : { field: '(root)', message: 'invalid' };
+    throw new ConfigError(file, described.field, described.message);
   }
   const data = parsed.data;
+  const warnings: string[] = [];
+  const topKeys = Object.keys(meshworkFileSchema.shape);
+  for (const key of Object.keys(raw)) {
+    if (topKeys.includes(key) || (OTHER_READERS_KEYS as readonly string[]).includes(key)) continue;
+    warnings.push(unknownKeyWarning(file, '(top level)', key, [...topKeys, ...OTHER_READERS_KEYS]));
+  }
   const dir = path === undefined ? cwd : dirname(path);
   const projectDir = resolve(options.projectDir ?? dir);
 
   const servers: Record<string, ServerConfig> = {};
   for (const [name, value] of Object.entries(data.mcpServers ?? {}))
-    servers[name] = parseServer(file, name, value);
+    servers[name] = parseServer(file, name, value, warnings);
 
   const profiles: Record<string, Profile> = {};
+  const profileKeys = Object.keys(profileSchema.shape);
   for (const [name, value] of Object.entries(data.profiles ?? {})) {
+    // A profile is strict (an ignored rule would widen or narrow access unseen): an unknown key is
+    // an error, with the key it most resembles.
+    for (const key of typeof value === 'object' && value !== null ? Object.keys(value) : []) {
+      const suggestion = profileKeys.includes(key) ? undefined : closestKey(key, profileKeys);
+      if (suggestion !== undefined)
+        throw new ConfigError(
+          file,
+          `profiles.${name}.${key}`,
+          `unknown field; did you mean "${suggestion}"? (known: ${profileKeys.join(', ')})`,
+        );
+    }
     try {
       profiles[name] = parseProfile(value, `${file}: profiles.${name}`);
     } catch (error) {
@@ -264,5 +297,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MeshworkCo
   if (path !== undefined) config.path = path;
   if (memoryServer !== undefined) config.memoryServer = memoryServer;
   if (data.offline?.script !== undefined) config.offlineScript = resolve(dir, data.offline.script);
+  config.connectTimeoutMs = data.connectTimeoutMs ?? 10_000;
+  config.warnings = warnings;
   return config;
 }

@@ -33,11 +33,17 @@ const meshworkFields = {
 
 const stringRecord = z.record(z.string(), z.string());
 
+const WHOLE = 'expected a positive whole number';
+/** A count or limit; its messages say what to write (zod's own say "Invalid input"). */
+const positiveWhole = () => z.number({ error: WHOLE }).int(WHOLE).positive(WHOLE);
+
 /** A stdio server entry, as in `.mcp.json`. */
 export const stdioServerSchema = z.object({
   type: z.literal('stdio').optional(),
   command: z.string().min(1, 'expected a non-empty command'),
-  args: z.array(z.string()).optional(),
+  args: z
+    .array(z.string(), { error: 'expected an array of strings, one per argument, e.g. ["--root", "."]' })
+    .optional(),
   env: stringRecord.optional(),
   cwd: z.string().optional(),
   ...meshworkFields,
@@ -62,31 +68,31 @@ export const priceSchema = z.strictObject({
   cacheWrite: z.number().nonnegative().optional(),
 });
 
+/** `model` as an object: defaults plus a price table. */
+const modelObjectSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  maxTokens: positiveWhole().optional(),
+  prices: z.record(z.string(), priceSchema).optional(),
+  maxRetries: z.number().int().min(0).max(10).optional(),
+});
+
 /** `model`: a model name, or defaults plus a price table. */
-export const modelSchema = z.union([
-  z.string().min(1),
-  z.strictObject({
-    name: z.string().min(1).optional(),
-    maxTokens: z.number().int().positive().optional(),
-    prices: z.record(z.string(), priceSchema).optional(),
-    maxRetries: z.number().int().min(0).max(10).optional(),
-  }),
-]);
+export const modelSchema = z.union([z.string().min(1), modelObjectSchema]);
 
 /** Run-wide limits; a subagent draws from what its parent has left. */
 export const budgetsSchema = z.strictObject({
-  maxTurns: z.number().int().positive().optional(),
-  maxTokens: z.number().int().positive().optional(),
+  maxTurns: positiveWhole().optional(),
+  maxTokens: positiveWhole().optional(),
   maxCostUsd: z.number().nonnegative().optional(),
   maxSeconds: z.number().positive().optional(),
-  maxToolCalls: z.number().int().positive().optional(),
+  maxToolCalls: positiveWhole().optional(),
 });
 
 /** `lead`: the agent behind `meshwork run "<task>"`. */
 export const leadSchema = z.strictObject({
   model: z.string().min(1).optional(),
   profile: z.string().min(1).optional(),
-  maxTurns: z.number().int().positive().optional(),
+  maxTurns: positiveWhole().optional(),
   maxDepth: z.number().int().min(1).max(8).optional(),
   concurrency: z.number().int().min(1).max(64).optional(),
   prompt: z.string().optional(),
@@ -95,7 +101,12 @@ export const leadSchema = z.strictObject({
 /** The whole meshwork.json (unknown top-level sections such as `daemon` belong to other readers). */
 export const meshworkFileSchema = z.object({
   $schema: z.string().optional(),
-  mcpServers: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), z.unknown()).optional(),
+  mcpServers: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a server name of letters, digits, _ and -'),
+      z.unknown(),
+    )
+    .optional(),
   profiles: z.record(z.string().min(1), z.unknown()).optional(),
   agents: z.array(z.string().min(1)).optional(),
   model: modelSchema.optional(),
@@ -106,7 +117,24 @@ export const meshworkFileSchema = z.object({
   toolResultMaxChars: z.number().int().min(200).optional(),
   concurrency: z.number().int().min(1).max(64).optional(),
   offline: z.strictObject({ script: z.string().min(1) }).optional(),
+  /** How long a server may take to start and answer initialize, ms. */
+  connectTimeoutMs: positiveWhole().optional(),
 });
+
+/**
+ * Top-level sections that other readers own (the daemon's settings); they are not warned about as
+ * unknown keys.
+ */
+export const OTHER_READERS_KEYS = ['daemon'] as const;
+
+/** The keys of each strict section of the file, by field, for "did you mean" hints. */
+export const SECTION_KEYS: Readonly<Record<string, readonly string[]>> = {
+  model: Object.keys(modelObjectSchema.shape),
+  budgets: Object.keys(budgetsSchema.shape),
+  lead: Object.keys(leadSchema.shape),
+  memory: ['server'],
+  offline: ['script'],
+};
 
 /** A raw server entry after validation. */
 export type ServerEntry = z.infer<typeof serverEntrySchema>;

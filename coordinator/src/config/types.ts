@@ -100,4 +100,11 @@ export interface MeshworkConfig {
   concurrency: number;
   /** Absolute path of the bundled offline script, if any. */
   offlineScript?: string;
+  /** How long a stdio or HTTP server may take to start and answer initialize, ms; default 10000. */
+  connectTimeoutMs?: number;
+  /**
+   * Things in the file that were accepted but look like mistakes (an unknown key that is ignored,
+   * with the key it resembles); each names the file and the field.
+   */
+  warnings?: string[];
 }

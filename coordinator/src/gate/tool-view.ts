@@ -2,7 +2,7 @@ import { readToolMeta, type ToolWrites } from '@meshwork/kit';
 import { inferSubjectKind } from '@meshwork/permissions';
 import type { Tool } from '@modelcontextprotocol/client';
 import type { MeshworkConfig, ServerConfig } from '../config/types.js';
-import { messageOf } from '../errors.js';
+import { CoordinatorError, messageOf } from '../errors.js';
 import type { ServerConnection } from '../servers/server-connection.js';
 import type { ServerPool } from '../servers/server-pool.js';
 import type { AccessPolicy } from './access-policy.js';
@@ -29,6 +29,11 @@ export interface ToolView {
   memory?: { server: string; connection: ServerConnection; tools: Tool[] };
   /** Servers the profile names that could not be attached, with why. */
   notes: string[];
+  /**
+   * The servers among them that failed (did not start, died at start, never answered), as
+   * opposed to ones the profile's own limits leave unreachable; the run reports these as failures.
+   */
+  unavailable?: { server: string; reason: string }[];
 }
 
 /** Model-facing tool name. */
@@ -64,7 +69,7 @@ export async function buildToolView(
   config: MeshworkConfig,
   policy: AccessPolicy,
 ): Promise<ToolView> {
-  const view: ToolView = { tools: [], notes: [] };
+  const view: ToolView = { tools: [], notes: [], unavailable: [] };
   const servers = Object.keys(config.servers).filter((name) => policy.isServerVisible(name));
   const attached = await Promise.all(
     servers.map(async (name) => {
@@ -75,6 +80,8 @@ export async function buildToolView(
         return { name, pooled, tools, roots };
       } catch (error) {
         view.notes.push(`${name}: ${messageOf(error)}`);
+        if (!(error instanceof CoordinatorError && error.code === 'E_SERVER_UNREACHABLE'))
+          view.unavailable?.push({ server: name, reason: messageOf(error) });
         return undefined;
       }
     }),

@@ -111,6 +111,7 @@ export function createLiveProgress(sink: ProgressSink): LiveProgress {
         case 'lease_conflict':
         case 'model_retry':
         case 'server_exited':
+        case 'server_unavailable':
         case 'notice':
           plain(`! ${event.message}`);
           break;

@@ -1,7 +1,14 @@
 import type { LeaseConflict } from '../gate/write-leases.js';
 import { addUsage, emptyUsage } from '../model/pricing.js';
 import { isAgentOk, problemOf } from './agent-outcome.js';
-import type { AgentReport, DelegationRecord, RunReport, RunStatus, SummaryLine } from './types.js';
+import type {
+  AgentReport,
+  DelegationRecord,
+  RunReport,
+  RunStatus,
+  ServerFailure,
+  SummaryLine,
+} from './types.js';
 
 /** Inputs of {@link mergeRunReport}. */
 export interface MergeInput {
@@ -25,8 +32,9 @@ export interface MergeInput {
  * The run's status from its parts. `succeeded`: every agent is ok (finished, and met its output
  * schema when it has one; see isAgentOk) and no delegation was refused. `failed`: no agent
  * finished at all, or the lead failed and no delegated agent finished. `partial`: anything in
- * between, so an unmet schema or a refused delegation (even one the lead made up for) is never a
- * success and never hidden. `cancelled`: the run was interrupted.
+ * between, so an unmet schema, a refused delegation (even one the lead made up for) or a server
+ * that an agent went without is never a success and never hidden. `cancelled`: the run was
+ * interrupted.
  */
 export function runStatusOf(
   agents: readonly AgentReport[],
@@ -40,7 +48,8 @@ export function runStatusOf(
   const finished = (agent: AgentReport) => agent.status === 'succeeded';
   if (lead && !finished(lead) && !agents.some(finished)) return 'failed';
   const refused = delegations.some((delegation) => delegation.outcome === 'refused');
-  if (all.every(isAgentOk) && !refused) return 'succeeded';
+  const missingServer = all.some((agent) => (agent.unavailableServers ?? []).length > 0);
+  if (all.every(isAgentOk) && !refused && !missingServer) return 'succeeded';
   return all.some(finished) ? 'partial' : 'failed';
 }
 
@@ -59,6 +68,19 @@ function linesOf(report: AgentReport): SummaryLine[] {
     lines.push(placeholder ? `(${report.status}, no answer: ${report.error})` : `(${problem})`);
   }
   return lines.map((text) => ({ agentId: report.id, text }));
+}
+
+/** Every server some agent went without, once, with the agents that did. */
+export function serverFailuresOf(agents: readonly AgentReport[]): ServerFailure[] {
+  const byServer = new Map<string, ServerFailure>();
+  for (const agent of agents) {
+    for (const { server, reason } of agent.unavailableServers ?? []) {
+      const failure = byServer.get(server) ?? { server, reason, agents: [] };
+      failure.agents.push(agent.id);
+      byServer.set(server, failure);
+    }
+  }
+  return [...byServer.values()];
 }
 
 /**
@@ -102,5 +124,7 @@ export function mergeRunReport(input: MergeInput): RunReport {
     notes: input.notes,
   };
   if (input.lead) report.lead = input.lead;
+  const serverFailures = serverFailuresOf(everyone);
+  if (serverFailures.length > 0) report.serverFailures = serverFailures;
   return report;
 }

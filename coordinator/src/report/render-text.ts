@@ -128,6 +128,11 @@ export function renderReportText(report: RunReport): string {
           : `  ${conflict.path}: ${conflict.refused} refused, held by ${conflict.holder} (${conflict.server}:${conflict.tool})`,
       );
   }
+  if ((report.serverFailures ?? []).length > 0) {
+    lines.push('', 'Servers that failed (their tools were missing):');
+    for (const failure of report.serverFailures ?? [])
+      lines.push(`  ${failure.server}: ${failure.reason} (without it: ${failure.agents.join(', ')})`);
+  }
   if (report.denied.length > 0) {
     lines.push('', 'Denied calls:');
     for (const denied of report.denied)

@@ -108,6 +108,21 @@ export interface AgentReport {
   /** Relative path of its transcript under the run directory. */
   transcript: string;
   notes?: string[];
+  /** Servers its profile reaches that could not be attached (so their tools were missing), with why. */
+  unavailableServers?: UnavailableServer[];
+}
+
+/** A server an agent should have had but did not: it did not start, died at start, or never answered. */
+export interface UnavailableServer {
+  server: string;
+  /** The start failure, with the line of the server's stderr that names the problem. */
+  reason: string;
+}
+
+/** A server that failed for one or more agents of the run. */
+export interface ServerFailure extends UnavailableServer {
+  /** The agents that ran without its tools. */
+  agents: string[];
 }
 
 /** One line of the merged summary and the agent it came from. */
@@ -149,6 +164,8 @@ export interface RunReport {
   denied: DeniedCall[];
   /** Server processes started during the run (restarts included). */
   serverStarts: number;
+  /** Servers that could not be attached for some agent; any makes the run at best partial. */
+  serverFailures?: ServerFailure[];
   runDir: string;
   notes: string[];
 }

@@ -60,6 +60,15 @@ export type RunEvent =
   | { type: 'lease_conflict'; agentId: string; agent: string; path: string; holder: string; message: string }
   | { type: 'agent_finished'; agentId: string; agent: string; status: AgentStatus; message: string }
   | { type: 'server_started' | 'server_exited'; server: string; pid?: number; message: string }
+  | {
+      /** A server of the agent's profile could not be attached at its start: its tools are missing. */
+      type: 'server_unavailable';
+      agentId: string;
+      agent: string;
+      server: string;
+      reason: string;
+      message: string;
+    }
   | { type: 'notice'; message: string }
   | { type: 'run_finished'; runId: string; status: RunStatus; message: string };
 

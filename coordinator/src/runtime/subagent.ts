@@ -4,7 +4,7 @@ import { transcriptScopeOf } from '@meshwork/permissions';
 import type { AgentDefinition } from '../config/types.js';
 import { createGate } from '../gate/gate.js';
 import { buildToolView } from '../gate/tool-view.js';
-import type { AgentReport } from '../report/types.js';
+import type { AgentReport, UnavailableServer } from '../report/types.js';
 import type { BudgetPool } from './budget.js';
 import { memoryToolFor } from './memory-tool.js';
 import { modelFor, resolveAccess } from './resolve-agent.js';
@@ -15,6 +15,7 @@ import { agentReportOf, endingOf } from './subagent-report.js';
 import { createSubagentState } from './subagent-state.js';
 import { createToolExecutor } from './tool-executor.js';
 import { createTranscriptWriter } from './transcript.js';
+import { unavailableServersNote } from './unavailable-servers.js';
 
 /** One subagent to run. */
 export interface SubagentRequest {
@@ -50,10 +51,22 @@ export async function runSubagent(run: RunContext, request: SubagentRequest): Pr
   const state = createSubagentState();
   const signal = AbortSignal.any([run.signal, budget.signal]);
   setMaxListeners(0, signal);
+  let unavailable: UnavailableServer[] = [];
 
   try {
     const view = await buildToolView(run.pool, run.config, access.policy);
     state.notes.push(...view.notes);
+    unavailable = view.unavailable ?? [];
+    for (const { server, reason } of unavailable) {
+      run.emit({
+        type: 'server_unavailable',
+        agentId: id,
+        agent: agent.name,
+        server,
+        reason,
+        message: `${id} starts without the ${server} server's tools: ${reason}`,
+      });
+    }
     const transcriptTool = memoryToolFor(view, 'memory/append-transcript');
     if (view.memory && transcriptTool !== undefined) {
       transcript.attachMemory(view.memory.connection, transcriptTool);
@@ -67,9 +80,10 @@ export async function runSubagent(run: RunContext, request: SubagentRequest): Pr
       depth: request.depth,
       tools: state.toolNames,
       ...(request.parentId ? { parentId: request.parentId } : {}),
-      message: `${id} started (${state.toolNames.length} tools)`,
+      message: `${id} started (${state.toolNames.length} tools${unavailable.length > 0 ? `; missing the tools of ${unavailable.map((entry) => entry.server).join(', ')}` : ''})`,
     });
     const prompt = await buildSubagentPrompt({ agent, view, localTools, projectDir: run.projectDir });
+    if (unavailable.length > 0) prompt.system = `${prompt.system}\n\n${unavailableServersNote(unavailable)}`;
     const gate = createGate({
       policy: access.policy,
       holder: id,
@@ -121,6 +135,7 @@ export async function runSubagent(run: RunContext, request: SubagentRequest): Pr
     },
     state,
   );
+  if (unavailable.length > 0) report.unavailableServers = unavailable;
   run.emit({
     type: 'agent_finished',
     agentId: id,

@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import type { Readable } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ERROR_CODE_META_KEY } from '@meshwork/kit';
 import { Client, StreamableHTTPClientTransport, type Tool } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
@@ -63,6 +65,9 @@ export interface ServerConnection {
   stderrTail(): string;
   close(): Promise<void>;
 }
+
+/** How long a failed start is remembered before the next use tries again, ms. */
+const START_RETRY_AFTER_MS = 30_000;
 
 /** Environment variables passed to stdio servers besides the entry's own `env` (never API keys). */
 const INHERITED_ENV = [
@@ -168,6 +173,9 @@ export function createServerConnection(options: ServerConnectionOptions): Server
   let startCount = 0;
   let closing = false;
   let stderr = '';
+  // A start that failed is not retried for a while: every agent attaching meanwhile gets the same
+  // error at once, instead of waiting out the connect timeout again.
+  let failedStart: { error: CoordinatorError; at: number } | undefined;
 
   async function connect(): Promise<Live> {
     if (closing)
@@ -178,6 +186,8 @@ export function createServerConnection(options: ServerConnectionOptions): Server
         `The ${spec.server} server died ${startCount} times; it is not restarted again in this run.`,
       );
     }
+    if (failedStart !== undefined && performance.now() - failedStart.at < START_RETRY_AFTER_MS)
+      throw failedStart.error;
     startCount += 1;
     const client = new Client({ name: 'meshwork-coordinator', version: '0.1.0' });
     let transport: StdioClientTransport | StreamableHTTPClientTransport;
@@ -233,14 +243,25 @@ export function createServerConnection(options: ServerConnectionOptions): Server
         }
       }
       await client.close().catch(() => {});
-      throw new CoordinatorError(
+      // The child's last stderr lines (the ones naming the problem) may still be in the pipe.
+      const stderrStream =
+        transport instanceof StdioClientTransport ? (transport.stderr as Readable | null) : null;
+      if (stderrStream && !stderrStream.readableEnded) {
+        await Promise.race([once(stderrStream, 'end'), delay(250, undefined, { ref: false })]).catch(
+          () => {},
+        );
+      }
+      const failure = new CoordinatorError(
         'E_SERVER_START',
         `Cannot start the ${spec.server} server (${spec.transport === 'stdio' ? [spec.command, ...spec.args].join(' ') : spec.url}): ${startFailureReason(error, stderr, spec.command)}`,
         { cause: error },
       );
+      failedStart = { error: failure, at: performance.now() };
+      throw failure;
     } finally {
       clearTimeout(timer);
     }
+    failedStart = undefined;
     options.onStart?.(
       connection,
       transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined,

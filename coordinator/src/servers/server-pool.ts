@@ -112,6 +112,7 @@ export function createServerPool(options: ServerPoolOptions): ServerPool {
           key,
           spec,
           ...(options.logger ? { logger: options.logger } : {}),
+          ...(config.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: config.connectTimeoutMs }),
           onStart(started_, pid) {
             started += 1;
             options.onEvent?.({

@@ -88,6 +88,39 @@ describe('merge', () => {
     expect(runStatusOf([], agent('lead', 'failed', ''), false, [refused])).toBe('failed');
     expect(runStatusOf([agent('a#1', 'failed', '')], agent('lead', 'failed', ''), false)).toBe('failed');
   });
+
+  it('is partial when an agent went without a server, and lists each failed server once', () => {
+    const without = (id: string): AgentReport => ({
+      ...agent(id, 'succeeded', 'Done.'),
+      unavailableServers: [{ server: 'fs', reason: 'Cannot start the fs server (x): Error: boom' }],
+    });
+    expect(runStatusOf([without('a#1')], undefined, false)).toBe('partial');
+    expect(runStatusOf([agent('a#1', 'succeeded', '')], without('lead'), false)).toBe('partial');
+    const report = mergeRunReport({
+      runId: 'r',
+      task: 't',
+      mode: 'plan',
+      startedAt: new Date(),
+      offline: false,
+      agents: [without('a#1'), without('a#2'), agent('b#1', 'succeeded', 'Ok.')],
+      conflicts: [],
+      cancelled: false,
+      serverStarts: 0,
+      runDir: '/tmp/r',
+      notes: [],
+    });
+    expect(report.status).toBe('partial');
+    expect(report.serverFailures).toEqual([
+      { server: 'fs', reason: 'Cannot start the fs server (x): Error: boom', agents: ['a#1', 'a#2'] },
+    ]);
+    const clean = mergeRunReport({
+      ...report,
+      startedAt: new Date(),
+      agents: [agent('b#1', 'succeeded', 'Ok.')],
+      cancelled: false,
+    });
+    expect(clean.serverFailures).toBeUndefined();
+  });
 });
 
 describe('structured output', () => {

@@ -106,6 +106,23 @@ function merged(overrides: { offline?: boolean; task?: string; lead?: AgentRepor
 }
 
 describe('text report, small things', () => {
+  it('lists the servers that failed, with why and which agents went without them', () => {
+    const without = {
+      unavailableServers: [
+        {
+          server: 'shell',
+          reason: "Cannot start the shell server (node x.js): Error: Cannot find module 'x.js'",
+        },
+      ],
+    };
+    const text = renderReportText(merged({ agents: [agent('a#1', without), agent('b#1', without)] }));
+    expect(text).toContain('Run r2: PARTIAL');
+    expect(text).toContain(
+      "Servers that failed (their tools were missing):\n  shell: Cannot start the shell server (node x.js): Error: Cannot find module 'x.js' (without it: a#1, b#1)",
+    );
+    expect(renderReportText(merged({ agents: [agent('a#1')] }))).not.toContain('Servers that failed');
+  });
+
   it('counts every agent row it shows in the totals and says which one is the lead', () => {
     const report = merged({ lead: agent('lead'), agents: [agent('a#1'), agent('b#1'), agent('c#1')] });
     const text = renderReportText(report);

@@ -34,6 +34,18 @@ export interface HttpServerHandle {
   close(): Promise<void>;
 }
 
+/** Why `listen` failed and what to do, from the system error's code (EADDRINUSE, EACCES, …). */
+function listenFailure(error: Error, host: string, port: number): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE')
+    return `EADDRINUSE: port ${port} is in use; pick another with --port or stop the other process.`;
+  if (code === 'EACCES')
+    return `EACCES: port ${port} needs privileges on this system; pick one above 1023 with --port.`;
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return `${code}: ${host} is not an address of this machine; pick another with --host (default 127.0.0.1).`;
+  return `${code ? `${code}: ` : ''}${error.message}.`;
+}
+
 /**
  * Serves a server factory over Streamable HTTP for both protocol eras: 2026-07-28 requests go to
  * the modern handler, 2025-era requests to a stateless instance from the same factory.
@@ -107,7 +119,15 @@ export async function serveHttp(
   });
   await new Promise<void>((resolve, reject) => {
     const onListenError = (error: Error) =>
-      reject(new KitError('E_LISTEN', `Cannot listen on ${host}:${options.port ?? 0}.`, { cause: error }));
+      reject(
+        new KitError(
+          'E_LISTEN',
+          `Cannot listen on ${host}:${options.port ?? 0}: ${listenFailure(error, host, options.port ?? 0)}`,
+          {
+            cause: error,
+          },
+        ),
+      );
     server.once('error', onListenError);
     server.listen(options.port ?? 0, host, () => {
       server.off('error', onListenError);

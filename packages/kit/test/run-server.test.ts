@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
   connectHttpClient,
@@ -267,6 +268,25 @@ describe('runServer over HTTP', () => {
     );
     expect(server.stderr()).toContain('--token-file');
     expect(server.stderr()).not.toContain('MCP endpoint');
+  });
+
+  it('says why it cannot listen on a busy --port: exits 1 naming EADDRINUSE and what to do', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const address = blocker.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const server = track(spawnEcho(['--http', '--port', String(port)]));
+      expect(await within(server.exited, PROMPTLY_MS, 'exit on a busy port')).toEqual({
+        code: 1,
+        signal: null,
+      });
+      expect(server.stderr()).toContain(
+        `EADDRINUSE: port ${port} is in use; pick another with --port or stop the other process`,
+      );
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 
   it('refuses an empty token file and a bad flag: exits 1 naming the problem', async () => {

@@ -181,7 +181,7 @@ describe('serveHttp', () => {
     });
   });
 
-  it('reports a port in use as E_LISTEN', async () => {
+  it('reports a port in use as E_LISTEN, with the reason and what to do', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const address = blocker.address();
@@ -189,6 +189,7 @@ describe('serveHttp', () => {
     try {
       await expect(serveHttp(factory, { logger: log.logger, port })).rejects.toMatchObject({
         code: 'E_LISTEN',
+        message: `Cannot listen on 127.0.0.1:${port}: EADDRINUSE: port ${port} is in use; pick another with --port or stop the other process.`,
       });
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
