@@ -377,6 +377,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
           }),
           cancelled: controller.signal.aborted,
           serverStarts: pool.startedProcesses() - startsBefore,
+          sandboxes: pool.sandboxes(),
           runDir,
           notes: [...notes, ...events.warnings()],
         });

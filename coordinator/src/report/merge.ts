@@ -1,7 +1,14 @@
 import type { LeaseConflict } from '../gate/write-leases.js';
 import { addUsage, emptyUsage } from '../model/pricing.js';
 import { isAgentOk, problemOf } from './agent-outcome.js';
-import type { AgentReport, DelegationRecord, RunReport, RunStatus, SummaryLine } from './types.js';
+import type {
+  AgentReport,
+  DelegationRecord,
+  RunReport,
+  RunStatus,
+  ServerSandbox,
+  SummaryLine,
+} from './types.js';
 
 /** Inputs of {@link mergeRunReport}. */
 export interface MergeInput {
@@ -17,6 +24,8 @@ export interface MergeInput {
   conflicts: LeaseConflict[];
   cancelled: boolean;
   serverStarts: number;
+  /** How each stdio server ran (default: not recorded). */
+  sandboxes?: ServerSandbox[];
   runDir: string;
   notes: string[];
 }
@@ -102,5 +111,6 @@ export function mergeRunReport(input: MergeInput): RunReport {
     notes: input.notes,
   };
   if (input.lead) report.lead = input.lead;
+  if (input.sandboxes !== undefined) report.sandboxes = input.sandboxes;
   return report;
 }

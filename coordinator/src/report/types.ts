@@ -144,6 +144,18 @@ export interface RunReport {
   denied: DeniedCall[];
   /** Server processes started during the run (restarts included). */
   serverStarts: number;
+  /** How each stdio server process the run used ran: in the OS sandbox, opted out, or without one. */
+  sandboxes?: ServerSandbox[];
   runDir: string;
   notes: string[];
+}
+
+/** How one stdio server process ran (`mode`), with network or not, and where it could write. */
+export interface ServerSandbox {
+  server: string;
+  /** `bwrap`: in the OS sandbox; `none`: its entry opted out; `unavailable`: no sandbox here. */
+  mode: 'bwrap' | 'none' | 'unavailable';
+  network: boolean;
+  /** Writable paths (relative to the project when inside it). */
+  writable: string[];
 }

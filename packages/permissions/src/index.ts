@@ -36,6 +36,16 @@ export {
   intersectRoots,
 } from './launch-limits.js';
 export {
+  deriveSandboxView,
+  HOME_SECRET_PATHS,
+  literalPathPrefix,
+  type SandboxGrants,
+  type SandboxView,
+  type SandboxViewOptions,
+  type SandboxWritable,
+} from './os-sandbox.js';
+export { renderBubblewrapArgs, type SandboxMask, type SandboxMounts } from './os-sandbox-render.js';
+export {
   compilePathPattern,
   type PathMatcher,
   type PathSubject,
