@@ -2,7 +2,7 @@ import { readToolMeta, type ToolWrites } from '@meshwork/kit';
 import { inferSubjectKind } from '@meshwork/permissions';
 import type { Tool } from '@modelcontextprotocol/client';
 import type { MeshworkConfig, ServerConfig } from '../config/types.js';
-import { messageOf } from '../errors.js';
+import { CoordinatorError, messageOf } from '../errors.js';
 import type { ServerConnection } from '../servers/server-connection.js';
 import type { ServerPool } from '../servers/server-pool.js';
 import type { AccessPolicy } from './access-policy.js';
@@ -74,6 +74,8 @@ export async function buildToolView(
         const roots = await pooled.connection.roots();
         return { name, pooled, tools, roots };
       } catch (error) {
+        // Fail closed: a server that must be sandboxed and cannot be fails the subagent, loudly.
+        if (error instanceof CoordinatorError && error.code === 'E_SANDBOX_UNAVAILABLE') throw error;
         view.notes.push(`${name}: ${messageOf(error)}`);
         return undefined;
       }
