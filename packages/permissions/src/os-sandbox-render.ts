@@ -20,8 +20,8 @@ export interface SandboxMounts {
   /** Existing paths masked: a directory by an empty tmpfs, a file by `/dev/null`. */
   masks: readonly SandboxMask[];
   network: boolean;
-  /** The whole environment of the server (nothing else is inherited). */
-  env: Readonly<Record<string, string>>;
+  /** The whole environment (`--clearenv`, then these); absent = inherited as the caller built it. */
+  env?: Readonly<Record<string, string>>;
   /** Working directory inside the sandbox. */
   cwd: string;
 }
@@ -60,8 +60,10 @@ export function renderBubblewrapArgs(mounts: SandboxMounts, command: readonly st
     if (mask.directory) args.push('--tmpfs', mask.path, '--remount-ro', mask.path);
     else args.push('--ro-bind', '/dev/null', mask.path);
   }
-  args.push('--clearenv');
-  for (const [name, value] of Object.entries(mounts.env)) args.push('--setenv', name, value);
+  if (mounts.env !== undefined) {
+    args.push('--clearenv');
+    for (const [name, value] of Object.entries(mounts.env)) args.push('--setenv', name, value);
+  }
   args.push('--chdir', mounts.cwd, '--', ...command);
   return args;
 }

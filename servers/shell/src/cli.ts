@@ -155,7 +155,7 @@ async function main(): Promise<number> {
     home: environment.HOME,
   });
   const sandbox: BubblewrapConfig | undefined = values.sandbox
-    ? createBubblewrapConfig(process.env.PATH, roots)
+    ? createBubblewrapConfig(process.env.PATH, roots, process.env.HOME)
     : undefined;
   const killGraceMs = integer(values['kill-grace-ms'], '--kill-grace-ms', 2000, 0);
   const processes = createProcessTable({
