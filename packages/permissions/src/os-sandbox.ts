@@ -50,7 +50,10 @@ export interface SandboxGrants {
   network?: boolean;
 }
 
-/** Options of {@link deriveSandboxView}; every path is absolute or relative to `projectDir`. */
+/**
+ * Options of {@link deriveSandboxView}; every path is absolute, relative to `projectDir`, or (in
+ * grants) `~/…` under `homeDir`.
+ */
 export interface SandboxViewOptions {
   profile: Profile;
   serverName: string;
@@ -117,7 +120,9 @@ export function literalPathPrefix(pattern: string): { path: string; exact: boole
   return { path: path.replace(/\/$/, '') || '/', exact: !pattern.endsWith('/') && path !== '.' };
 }
 
-function absoluteIn(projectDir: string, path: string): string {
+function absoluteIn(projectDir: string, path: string, homeDir?: string): string {
+  if (homeDir !== undefined && (path === '~' || path.startsWith('~/')))
+    return posix.normalize(join(homeDir, path.slice(1)));
   return isAbsolute(path) ? posix.normalize(path) : resolve(projectDir, path);
 }
 
@@ -167,7 +172,8 @@ export function deriveSandboxView(options: SandboxViewOptions): SandboxView {
     writable.push({ path: memoryDir, exact: false });
     exposed.push(memoryDir);
   }
-  for (const path of grants.write ?? []) writable.push({ path: absoluteIn(projectDir, path), exact: false });
+  for (const path of grants.write ?? [])
+    writable.push({ path: absoluteIn(projectDir, path, options.homeDir), exact: false });
 
   const denyPatterns = new Set<string>(profile.launch?.filesystem?.deny ?? []);
   for (const text of profile.deny ?? []) {
@@ -176,7 +182,7 @@ export function deriveSandboxView(options: SandboxViewOptions): SandboxView {
     if (!options.filesystemServers.some((name) => compileNameGlob(rule.server)(name))) continue;
     denyPatterns.add(rule.pattern);
   }
-  const readable = (grants.read ?? []).map((path) => absoluteIn(projectDir, path));
+  const readable = (grants.read ?? []).map((path) => absoluteIn(projectDir, path, options.homeDir));
   const home = options.homeDir;
   const homeSecrets =
     home === undefined
