@@ -31,7 +31,11 @@ try {
   process.exit(0);
 }
 
-const environment = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', MESHWORK_LOG_LEVEL: 'warn' };
+const environment = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: process.env.HOME ?? '/',
+  MESHWORK_LOG_LEVEL: 'warn',
+};
 
 async function connect(command, args, cwd) {
   const transport = new StdioClientTransport({ command, args, env: environment, cwd, stderr: 'ignore' });
@@ -77,7 +81,8 @@ for (let done = 0; done < iterations; done += block) {
       const started = performance.now();
       const result = await call(client);
       samples[name].push(performance.now() - started);
-      if (result.isError) throw new Error(`${name}: run_command true failed: ${JSON.stringify(result.content)}`);
+      if (result.isError)
+        throw new Error(`${name}: run_command true failed: ${JSON.stringify(result.content)}`);
     }
   }
 }
@@ -92,7 +97,9 @@ for (const [name, values] of Object.entries(samples)) {
   );
 }
 const added = p50['per-server'] - p50.unsandboxed;
-out(`per-server sandbox adds ${added.toFixed(2)} ms p50 per command (target <= 5 ms): ${added <= 5 ? 'met' : 'NOT met'}`);
+out(
+  `per-server sandbox adds ${added.toFixed(2)} ms p50 per command (target <= 5 ms): ${added <= 5 ? 'met' : 'NOT met'}`,
+);
 out(`per-command sandbox adds ${(p50['per-command'] - p50.unsandboxed).toFixed(2)} ms p50 per command`);
 
 for (const client of Object.values(sides)) await client.close();
