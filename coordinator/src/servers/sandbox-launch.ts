@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import {
   compilePathPattern,
@@ -137,12 +137,16 @@ export function sandboxLaunch(options: SandboxLaunchOptions): { spec: LaunchSpec
   // Directories that must exist to be mounted over; creating them changes nothing the agents see.
   for (const path of [...view.hidden, ...view.exposed]) mkdirSync(path, { recursive: true });
   const writable: string[] = [];
+  const realProject = realpathSync(projectDir);
   for (const entry of view.writable) {
-    if (existsSync(entry.path)) writable.push(entry.path);
-    else if (!entry.exact && isUnder(projectDir, entry.path)) {
+    if (!existsSync(entry.path)) {
+      if (entry.exact || !isUnder(projectDir, entry.path)) continue;
       mkdirSync(entry.path, { recursive: true });
-      writable.push(entry.path);
     }
+    // bwrap binds what a path resolves to: a symlink planted inside the project (`src/x -> ~`) must
+    // not turn a write prefix into a writable place outside it.
+    if (isUnder(projectDir, entry.path) && !isUnder(realProject, realpathSync(entry.path))) continue;
+    writable.push(entry.path);
   }
   const masks = [
     ...expandDenyPatterns(projectDir, view.denyPatterns),

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTempDir, type TempDir } from '@meshwork/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -107,5 +107,32 @@ describe('the sandbox launch of a stdio server', () => {
       await writeFile(join(dir.path, path), 'x');
     const masks = expandDenyPatterns(dir.path, ['.env']).map((mask) => mask.path.slice(dir.path.length + 1));
     expect(masks.sort()).toEqual(['.env', 'a/b/.ENV']);
+  });
+
+  it('does not bind a write prefix that a symlink inside the project points outside it', async () => {
+    const loaded = await config({
+      shell: { kind: 'shell', command: 'node', args: ['shell.js'] },
+      fs: { kind: 'filesystem', command: 'node', args: ['fs.js'] },
+    });
+    const outside = await createTempDir('meshwork-sandbox-outside-');
+    try {
+      await mkdir(join(dir.path, 'src'));
+      await symlink(outside.path, join(dir.path, 'src', 'planted'));
+      const server = loaded.servers.shell!;
+      const launch = (pattern: string) =>
+        sandboxLaunch({
+          spec: launchSpecOf(server, loaded, dir.path),
+          server,
+          profile: { allow: ['shell:run_command(ls *)', `fs:write_file(${pattern})`] },
+          config: loaded,
+          projectDir: dir.path,
+          support: { available: true, bwrapPath: '/usr/bin/bwrap' },
+          env: {},
+        }).record.writable;
+      expect(launch('src/**')).toEqual(['src']);
+      expect(launch('src/planted/**')).toEqual([]);
+    } finally {
+      await outside.remove();
+    }
   });
 });
