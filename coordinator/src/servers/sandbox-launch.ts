@@ -59,6 +59,23 @@ export function expandDenyPatterns(projectDir: string, patterns: readonly string
   return masks;
 }
 
+/**
+ * The paths of `candidates` that exist, by what they resolve to (`/var/run/x` is `/run/x`: bwrap
+ * mounts on the resolved path, and a second mount through the link would fail), each once.
+ */
+function existingMasks(candidates: readonly string[]): SandboxMask[] {
+  const masks = new Map<string, SandboxMask>();
+  for (const candidate of candidates) {
+    try {
+      const path = realpathSync(candidate);
+      masks.set(path, { path, directory: isDirectory(path) });
+    } catch {
+      // not there: nothing to mask
+    }
+  }
+  return [...masks.values()];
+}
+
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
@@ -148,12 +165,7 @@ export function sandboxLaunch(options: SandboxLaunchOptions): { spec: LaunchSpec
     if (isUnder(projectDir, entry.path) && !isUnder(realProject, realpathSync(entry.path))) continue;
     writable.push(entry.path);
   }
-  const masks = [
-    ...expandDenyPatterns(projectDir, view.denyPatterns),
-    ...view.homeSecrets
-      .filter((path) => existsSync(path))
-      .map((path) => ({ path, directory: isDirectory(path) })),
-  ];
+  const masks = [...expandDenyPatterns(projectDir, view.denyPatterns), ...existingMasks(view.homeSecrets)];
   const command = spec.command === 'node' ? process.execPath : (spec.command as string);
   const cwd = spec.cwd ?? projectDir;
   const keep = new Set<string>();

@@ -38,6 +38,7 @@ export {
 export {
   deriveSandboxView,
   HOME_SECRET_PATHS,
+  HOST_SOCKET_PATHS,
   literalPathPrefix,
   type SandboxGrants,
   type SandboxView,

@@ -40,6 +40,23 @@ export const HOME_SECRET_PATHS = [
   '.zsh_history',
 ] as const;
 
+/**
+ * Host sockets and runtime directories that hand out more than the sandbox does (a container
+ * daemon is root; a session bus or an agent socket acts as the user). A unix socket on a read-only
+ * mount still connects, and the network namespace does not cover it, so they are masked too.
+ */
+export const HOST_SOCKET_PATHS = [
+  '/var/run/docker.sock',
+  '/run/docker.sock',
+  '/run/containerd',
+  '/run/podman',
+  '/run/user',
+  '/run/dbus',
+  '/var/run/dbus',
+  '/run/systemd/private',
+  '/run/snapd.socket',
+] as const;
+
 /** What a server entry grants its sandbox beyond what the profile implies (`"sandbox": {...}`). */
 export interface SandboxGrants {
   /** Paths kept readable: exempt from the home-secret masks, visible even under the private /tmp. */
@@ -96,7 +113,7 @@ export interface SandboxView {
   hidden: string[];
   /** Paths inside a hidden directory bound back (writable) for this server. */
   exposed: string[];
-  /** Absolute home-secret paths to mask where they exist. */
+  /** Absolute home-secret paths and host sockets ({@link HOST_SOCKET_PATHS}) to mask where they exist. */
   homeSecrets: string[];
   /** Paths granted for reading (kept visible). */
   readable: string[];
@@ -184,12 +201,10 @@ export function deriveSandboxView(options: SandboxViewOptions): SandboxView {
   }
   const readable = (grants.read ?? []).map((path) => absoluteIn(projectDir, path, options.homeDir));
   const home = options.homeDir;
-  const homeSecrets =
-    home === undefined
-      ? []
-      : HOME_SECRET_PATHS.map((path) => join(home, path)).filter(
-          (path) => !readable.some((granted) => granted === path || granted.startsWith(`${path}/`)),
-        );
+  const homeSecrets = [
+    ...(home === undefined ? [] : HOME_SECRET_PATHS.map((path) => join(home, path))),
+    ...HOST_SOCKET_PATHS,
+  ].filter((path) => !readable.some((granted) => granted === path || granted.startsWith(`${path}/`)));
   return {
     projectDir,
     writable: dedupe(writable),

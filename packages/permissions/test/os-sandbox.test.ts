@@ -1,5 +1,6 @@
 import {
   deriveSandboxView,
+  HOST_SOCKET_PATHS,
   literalPathPrefix,
   type Profile,
   renderBubblewrapArgs,
@@ -110,7 +111,9 @@ describe('deriveSandboxView', () => {
     });
     expect(granted.homeSecrets).not.toContain('/home/me/.config/gh');
     expect(granted.homeSecrets).toContain('/home/me/.ssh');
-    expect(view(review, { homeDir: undefined }).homeSecrets).toEqual([]);
+    expect(view(review, { homeDir: undefined }).homeSecrets).toEqual([...HOST_SOCKET_PATHS]);
+    expect(secrets).toContain('/var/run/docker.sock');
+    expect(secrets).toContain('/run/user');
   });
 
   it('gives a third-party server only what its entry grants', () => {

@@ -1,6 +1,11 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { HOME_SECRET_PATHS, renderBubblewrapArgs, type SandboxMask } from '@meshwork/permissions';
+import {
+  HOME_SECRET_PATHS,
+  HOST_SOCKET_PATHS,
+  renderBubblewrapArgs,
+  type SandboxMask,
+} from '@meshwork/permissions';
 import { ShellError } from '../errors.js';
 
 /** How `--sandbox` confines each command with bubblewrap. */
@@ -28,18 +33,25 @@ export function findExecutable(name: string, pathValue: string | undefined): str
   return undefined;
 }
 
-/** The home secrets ({@link HOME_SECRET_PATHS}) that exist under `home`. */
+/**
+ * The home secrets ({@link HOME_SECRET_PATHS}) under `home` and the host sockets that exist, by the
+ * path they resolve to (bwrap mounts there; `/var/run/x` and `/run/x` are one mount), each once.
+ */
 function homeSecretMasks(home: string | undefined): SandboxMask[] {
-  if (!home) return [];
-  const masks: SandboxMask[] = [];
-  for (const path of HOME_SECRET_PATHS.map((secret) => join(home, secret))) {
+  const masks = new Map<string, SandboxMask>();
+  const candidates = [
+    ...(home ? HOME_SECRET_PATHS.map((secret) => join(home, secret)) : []),
+    ...HOST_SOCKET_PATHS,
+  ];
+  for (const candidate of candidates) {
     try {
-      masks.push({ path, directory: statSync(path).isDirectory() });
+      const path = realpathSync(candidate);
+      masks.set(path, { path, directory: statSync(path).isDirectory() });
     } catch {
       // not there: nothing to mask
     }
   }
-  return masks;
+  return [...masks.values()];
 }
 
 /**
