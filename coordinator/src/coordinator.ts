@@ -385,6 +385,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
           }),
           cancelled: controller.signal.aborted,
           serverStarts: pool.startedProcesses() - startsBefore,
+          sandboxes: pool.sandboxes(),
           runDir,
           notes: [...notes, ...(config.warnings ?? []), ...events.warnings()],
         });

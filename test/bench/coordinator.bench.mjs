@@ -277,6 +277,10 @@ async function setUp() {
     NODE_OPTIONS: `--import=${pathToFileURL(join(dir, 'timing-hook.mjs')).href}`,
     BENCH_TIMINGS: join(dir, 'timings'),
   };
+  // The servers run in their OS sandbox (COORDINATOR_BENCH_SANDBOX=none compares without); the
+  // timing hook writes its records, so the sandbox grants that one directory.
+  const sandbox =
+    process.env.COORDINATOR_BENCH_SANDBOX === 'none' ? 'none' : { write: [join(dir, 'timings')] };
   await writeFile(
     join(dir, 'meshwork.json'),
     JSON.stringify({
@@ -286,12 +290,14 @@ async function setUp() {
           command: 'node',
           args: [join(repo, 'servers/filesystem/dist/cli.js'), '.'],
           env: timingEnv,
+          sandbox,
         },
         shell: {
           kind: 'shell',
           command: 'node',
           args: [join(repo, 'servers/shell/dist/cli.js'), '--root', '.'],
           env: timingEnv,
+          sandbox,
         },
       },
       profiles: {

@@ -96,6 +96,8 @@ describe('meshwork dream (scripted model, real memory server)', () => {
             kind: 'memory',
             command: process.execPath,
             args: [MEMORY_BIN, '--dir', memoryDirectory, '--index-max-lines', String(INDEX_MAX_LINES)],
+            // Not the default .meshwork/memory: the OS sandbox must be told where it writes.
+            sandbox: { write: [memoryDirectory] },
           },
         },
         daemon: { dream: { idleMinutes: 0, minHours: 0, minSessions: 1, checkEveryMinutes: 0.005 } },

@@ -116,6 +116,11 @@ function withMemoryDirectory(config: MeshworkConfig, server: string, directory: 
         ...entry,
         args: [...entry.args, '--dir', directory],
         env: { ...entry.env, MESHWORK_MEMORY_DIR: directory },
+        // The scratch copy is the one place the dry run's memory server writes.
+        sandbox:
+          entry.sandbox === 'none'
+            ? 'none'
+            : { ...entry.sandbox, write: [...(entry.sandbox?.write ?? []), directory] },
       },
     },
   };

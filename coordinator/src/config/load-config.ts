@@ -11,6 +11,7 @@ import {
   httpServerSchema,
   meshworkFileSchema,
   OTHER_READERS_KEYS,
+  sandboxSchema,
   SECTION_KEYS,
   stdioServerSchema,
 } from './schema.js';
@@ -60,11 +61,49 @@ function checkMeshworkFields(file: string, name: string, value: unknown): void {
       `the nested "meshwork": {"kind": …} block is no longer read; move the kind to the entry itself, e.g. "kind": "filesystem" (one of ${kinds})`,
     );
   }
+  if ('sandbox' in entry) checkSandboxField(file, name, entry);
   if ('kind' in entry && !isServerKind(entry.kind)) {
     throw new ConfigError(
       file,
       `mcpServers.${name}.kind`,
       `expected one of ${kinds} (leave it out for a third-party server); got ${JSON.stringify(entry.kind)}`,
+    );
+  }
+}
+
+/** `sandbox`: `"none"` or `{read?, write?, network?}`, on a stdio entry only. */
+function checkSandboxField(file: string, name: string, entry: Record<string, unknown>): void {
+  const field = `mcpServers.${name}.sandbox`;
+  if ('url' in entry) {
+    throw new ConfigError(
+      file,
+      field,
+      'only a stdio server has an OS sandbox (meshwork does not launch HTTP servers); remove it',
+    );
+  }
+  const value = entry.sandbox;
+  if (typeof value === 'string' && value !== 'none')
+    throw new ConfigError(file, field, `expected "none" (the explicit opt-out) or an object; got "${value}"`);
+  if (typeof value === 'string') return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(
+      file,
+      field,
+      'expected "none" or {"read": [paths], "write": [paths], "network": true|false}',
+    );
+  }
+  const parsed = sandboxSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues.find((candidate) => candidate.code !== 'invalid_union');
+    const nested = (parsed.error.issues[0] as { errors?: { path: PropertyKey[]; message: string }[][] })
+      .errors?.[1]?.[0];
+    const path = issue?.path ?? nested?.path ?? [];
+    const message = issue?.message ?? nested?.message ?? 'invalid';
+    const where = path.length > 0 ? `${field}.${path.map(String).join('.')}` : field;
+    throw new ConfigError(
+      file,
+      where,
+      `${message} (expected {"read": [paths], "write": [paths], "network": true|false})`,
     );
   }
 }
@@ -127,6 +166,7 @@ function parseServer(file: string, name: string, value: unknown, warnings: strin
     if (entry.kind !== undefined) server.kind = entry.kind;
     if (entry.cwd !== undefined) server.cwd = entry.cwd;
     checkCommand(file, name, entry.command, args);
+    if (entry.sandbox !== undefined) server.sandbox = entry.sandbox;
     return server;
   }
   const server: ServerConfig = {

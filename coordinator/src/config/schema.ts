@@ -37,6 +37,22 @@ const WHOLE = 'expected a positive whole number';
 /** A count or limit; its messages say what to write (zod's own say "Invalid input"). */
 const positiveWhole = () => z.number({ error: WHOLE }).int(WHOLE).positive(WHOLE);
 
+const sandboxPaths = z.array(z.string().min(1, 'expected a non-empty path'));
+
+/**
+ * `sandbox` of a stdio entry: `"none"` (explicit opt-out), or what the server needs beyond the
+ * default sandbox: paths it reads (kept visible even where the sandbox masks), paths it writes,
+ * and network access. Paths are absolute or relative to the project.
+ */
+export const sandboxSchema = z.union([
+  z.literal('none'),
+  z.strictObject({
+    read: sandboxPaths.optional(),
+    write: sandboxPaths.optional(),
+    network: z.boolean().optional(),
+  }),
+]);
+
 /** A stdio server entry, as in `.mcp.json`. */
 export const stdioServerSchema = z.object({
   type: z.literal('stdio').optional(),
@@ -46,6 +62,7 @@ export const stdioServerSchema = z.object({
     .optional(),
   env: stringRecord.optional(),
   cwd: z.string().optional(),
+  sandbox: sandboxSchema.optional(),
   ...meshworkFields,
 });
 

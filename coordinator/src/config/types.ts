@@ -1,5 +1,5 @@
 import type { ToolMeta } from '@meshwork/kit';
-import type { Profile, ServerKind } from '@meshwork/permissions';
+import type { Profile, SandboxGrants, ServerKind } from '@meshwork/permissions';
 import type { ModelPrice } from './schema.js';
 
 export type { ServerKind } from '@meshwork/permissions';
@@ -22,6 +22,12 @@ export interface ServerConfig {
   kind?: ServerKind;
   /** Tool declarations from the entry's `"tools"`, by tool name; they win over the server's `_meta`. */
   tools: Record<string, ToolDeclaration>;
+  /**
+   * The OS sandbox of a stdio server: absent = the default sandbox derived from the profile;
+   * grants = that plus the reads, writes and network the entry names; `"none"` = the explicit
+   * opt-out (the server runs with the coordinator's access, and the report says so).
+   */
+  sandbox?: 'none' | SandboxGrants;
 }
 
 /** A JSON Schema (the subset the coordinator validates: type, properties, required, items, enum). */

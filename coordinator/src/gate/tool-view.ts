@@ -79,6 +79,8 @@ export async function buildToolView(
         const roots = await pooled.connection.roots();
         return { name, pooled, tools, roots };
       } catch (error) {
+        // Fail closed: a server that must be sandboxed and cannot be fails the subagent, loudly.
+        if (error instanceof CoordinatorError && error.code === 'E_SANDBOX_UNAVAILABLE') throw error;
         view.notes.push(`${name}: ${messageOf(error)}`);
         if (!(error instanceof CoordinatorError && error.code === 'E_SERVER_UNREACHABLE'))
           view.unavailable?.push({ server: name, reason: messageOf(error) });

@@ -7,6 +7,7 @@ import type {
   RunReport,
   RunStatus,
   ServerFailure,
+  ServerSandbox,
   SummaryLine,
 } from './types.js';
 
@@ -24,6 +25,8 @@ export interface MergeInput {
   conflicts: LeaseConflict[];
   cancelled: boolean;
   serverStarts: number;
+  /** How each stdio server ran (default: not recorded). */
+  sandboxes?: ServerSandbox[];
   runDir: string;
   notes: string[];
 }
@@ -126,5 +129,6 @@ export function mergeRunReport(input: MergeInput): RunReport {
   if (input.lead) report.lead = input.lead;
   const serverFailures = serverFailuresOf(everyone);
   if (serverFailures.length > 0) report.serverFailures = serverFailures;
+  if (input.sandboxes !== undefined) report.sandboxes = input.sandboxes;
   return report;
 }

@@ -154,6 +154,19 @@ export function renderReportText(report: RunReport): string {
     '',
     `Totals: ${everyone.length} agent(s)${report.lead ? ` (the lead and ${report.agents.length} delegated)` : ''}, ${totals.turns} turns, ${totals.toolCalls} tool calls, ${formatTokens(totals.inputTokens)} in / ${formatTokens(totals.outputTokens)} out tokens (${formatTokens(totals.cacheReadTokens)} cache read), ${formatCost(totals.costUsd, report.offline)}, ${report.serverStarts} server process(es) started`,
   );
+  const unconfined = (report.sandboxes ?? []).filter((server) => server.mode !== 'bwrap' || server.network);
+  if (unconfined.length > 0) {
+    lines.push('', 'Servers outside the default OS sandbox:');
+    for (const server of unconfined) {
+      const how =
+        server.mode === 'none'
+          ? 'no sandbox ("sandbox": "none")'
+          : server.mode === 'unavailable'
+            ? 'no sandbox (bubblewrap cannot start here)'
+            : 'sandboxed, with network';
+      lines.push(`  ${server.server}: ${how}`);
+    }
+  }
   for (const note of report.notes.filter((note) => !note.startsWith('offline:'))) lines.push(`Note: ${note}`);
   lines.push(`Record: ${report.runDir}`);
   return `${lines.join('\n')}\n`;

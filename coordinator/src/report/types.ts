@@ -166,6 +166,18 @@ export interface RunReport {
   serverStarts: number;
   /** Servers that could not be attached for some agent; any makes the run at best partial. */
   serverFailures?: ServerFailure[];
+  /** How each stdio server process the run used ran: in the OS sandbox, opted out, or without one. */
+  sandboxes?: ServerSandbox[];
   runDir: string;
   notes: string[];
+}
+
+/** How one stdio server process ran (`mode`), with network or not, and where it could write. */
+export interface ServerSandbox {
+  server: string;
+  /** `bwrap`: in the OS sandbox; `none`: its entry opted out; `unavailable`: no sandbox here. */
+  mode: 'bwrap' | 'none' | 'unavailable';
+  network: boolean;
+  /** Writable paths (relative to the project when inside it). */
+  writable: string[];
 }

@@ -20,6 +20,8 @@ export interface LaunchSpec {
   cwd?: string;
   url?: string;
   headers: Record<string, string>;
+  /** True when `command` is bubblewrap running the server: `env` is then the whole environment. */
+  sandboxed?: boolean;
 }
 
 /** A tool call's outcome as the coordinator uses it. */
@@ -196,7 +198,7 @@ export function createServerConnection(options: ServerConnectionOptions): Server
       transport = new StdioClientTransport({
         command: isNode ? process.execPath : (spec.command as string),
         args: spec.args,
-        env: { ...inheritedEnvironment(), ...spec.env },
+        env: spec.sandboxed === true ? spec.env : { ...inheritedEnvironment(), ...spec.env },
         stderr: 'pipe',
         ...(spec.cwd ? { cwd: spec.cwd } : {}),
       });

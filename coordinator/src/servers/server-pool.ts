@@ -5,6 +5,8 @@ import type { MeshworkConfig, ServerConfig } from '../config/types.js';
 import { CoordinatorError } from '../errors.js';
 import { expandVariables } from './expand-variables.js';
 import { type LaunchArgs, launchArgsFor } from './launch-args.js';
+import { type SandboxRecord, sandboxLaunch, sandboxViewOf } from './sandbox-launch.js';
+import { probeSandbox, type SandboxSupport } from './sandbox-probe.js';
 import { createServerConnection, type LaunchSpec, type ServerConnection } from './server-connection.js';
 
 /** A server as a given profile gets it. */
@@ -30,6 +32,10 @@ export interface ServerPoolOptions {
   projectDir?: string;
   logger?: Logger;
   onEvent?: (event: PoolEvent) => void;
+  /** Whether the OS sandbox can start; default: probed once, on the first stdio launch. */
+  sandboxSupport?: SandboxSupport;
+  /** The coordinator's environment (the sandbox takes an allowlist of it); default `process.env`. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Shared server connections, one per distinct (server, launch arguments). */
@@ -48,6 +54,8 @@ export interface ServerPool {
   startedProcesses(): number;
   /** Live server process ids. */
   pids(): number[];
+  /** How each stdio connection created so far runs (OS sandbox, opted out, or unavailable). */
+  sandboxes(): SandboxRecord[];
   close(): Promise<void>;
 }
 
@@ -79,6 +87,9 @@ export function createServerPool(options: ServerPoolOptions): ServerPool {
   const projectDir = options.projectDir ?? config.projectDir;
   const byKey = new Map<string, ServerConnection>();
   const specs = new Map<string, LaunchSpec>();
+  const records = new Map<string, SandboxRecord>();
+  const env = options.env ?? process.env;
+  let support = options.sandboxSupport;
   let started = 0;
 
   function describe(serverName: string, profile: Profile) {
@@ -92,7 +103,18 @@ export function createServerPool(options: ServerPoolOptions): ServerPool {
     }
     const launch = launchArgsFor(server, base.args, profile);
     const spec: LaunchSpec = { ...base, args: launch.args };
-    const key = `${serverName}\u0000${JSON.stringify(launch.args)}`;
+    // Profiles that derive the same launch and the same sandbox view share one process.
+    const view =
+      server.transport === 'stdio'
+        ? sandboxViewOf({
+            server,
+            profile,
+            config,
+            projectDir,
+            ...(env.HOME ? { homeDir: env.HOME } : {}),
+          })
+        : undefined;
+    const key = `${serverName}\u0000${JSON.stringify(launch.args)}\u0000${JSON.stringify(view ?? null)}`;
     return { spec, launch, key };
   }
 
@@ -108,9 +130,25 @@ export function createServerPool(options: ServerPoolOptions): ServerPool {
       }
       let connection = byKey.get(key);
       if (!connection) {
+        const server = config.servers[serverName] as ServerConfig;
+        let launched = spec;
+        if (server.transport === 'stdio') {
+          support ??= probeSandbox(env.PATH);
+          const sandboxed = sandboxLaunch({ spec, server, profile, config, projectDir, support, env });
+          launched = sandboxed.spec;
+          records.set(key, sandboxed.record);
+          if (sandboxed.record.mode !== 'bwrap') {
+            options.logger?.warn(
+              { server: serverName, sandbox: sandboxed.record.mode },
+              sandboxed.record.mode === 'none'
+                ? 'server runs without an OS sandbox: its entry says "sandbox": "none"'
+                : 'server runs without an OS sandbox: bubblewrap cannot start here',
+            );
+          }
+        }
         connection = createServerConnection({
           key,
-          spec,
+          spec: launched,
           ...(options.logger ? { logger: options.logger } : {}),
           ...(config.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: config.connectTimeoutMs }),
           onStart(started_, pid) {
@@ -131,6 +169,7 @@ export function createServerPool(options: ServerPoolOptions): ServerPool {
       return { connection, server: config.servers[serverName] as ServerConfig, launch };
     },
     connections: () => [...byKey.values()],
+    sandboxes: () => [...records.values()],
     startedProcesses: () => started,
     pids: () =>
       [...byKey.values()]

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeRunReport } from '../../src/report/merge.js';
 import { renderReportText } from '../../src/report/render-text.js';
-import type { AgentReport, RunReport } from '../../src/report/types.js';
+import type { AgentReport, RunReport, ServerSandbox } from '../../src/report/types.js';
 
 describe('text report', () => {
   it('renders provenance, conflicts and the offline notice', () => {
@@ -88,7 +88,13 @@ function agent(id: string, extra: Partial<AgentReport> = {}): AgentReport {
   };
 }
 
-function merged(overrides: { offline?: boolean; task?: string; lead?: AgentReport; agents: AgentReport[] }) {
+function merged(overrides: {
+  offline?: boolean;
+  task?: string;
+  lead?: AgentReport;
+  agents: AgentReport[];
+  sandboxes?: ServerSandbox[];
+}) {
   return mergeRunReport({
     runId: 'r2',
     task: overrides.task ?? 'Fix it',
@@ -100,6 +106,7 @@ function merged(overrides: { offline?: boolean; task?: string; lead?: AgentRepor
     conflicts: [],
     cancelled: false,
     serverStarts: 0,
+    ...(overrides.sandboxes ? { sandboxes: overrides.sandboxes } : {}),
     runDir: '/tmp/r2',
     notes: [],
   });
@@ -161,5 +168,23 @@ describe('text report, small things', () => {
     expect(text).toContain(
       '  a#1: fs:read_text_file "src/a.ts" ok ×2, shell:run_command "npm test" exit 1, shell:run_command "sleep 99" killed',
     );
+  });
+
+  it('names every server that ran with network or outside the OS sandbox, and only those', () => {
+    const sandboxes: ServerSandbox[] = [
+      { server: 'fs', mode: 'bwrap', network: false, writable: ['src'] },
+      { server: 'web', mode: 'bwrap', network: true, writable: [] },
+      { server: 'legacy', mode: 'none', network: true, writable: ['/'] },
+      { server: 'memory', mode: 'unavailable', network: true, writable: ['/'] },
+    ];
+    const report = merged({ agents: [agent('a#1')], sandboxes });
+    expect(report.sandboxes).toEqual(sandboxes);
+    const text = renderReportText(report);
+    expect(text).toContain('  web: sandboxed, with network');
+    expect(text).toContain('  legacy: no sandbox ("sandbox": "none")');
+    expect(text).toContain('  memory: no sandbox (bubblewrap cannot start here)');
+    expect(text).not.toMatch(/^ {2}fs:/m);
+    const confined = renderReportText(merged({ agents: [agent('a#1')], sandboxes: [sandboxes[0]!] }));
+    expect(confined).not.toContain('outside the default OS sandbox');
   });
 });

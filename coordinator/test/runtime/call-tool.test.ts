@@ -19,7 +19,12 @@ describe('calls by declared role, outside a model turn', () => {
       join(dir.path, 'meshwork.json'),
       JSON.stringify({
         mcpServers: {
-          memory: { command: process.execPath, args: [MEMORY_BIN, '--dir', join(dir.path, 'memory')] },
+          memory: {
+            command: process.execPath,
+            args: [MEMORY_BIN, '--dir', join(dir.path, 'memory')],
+            // A third-party entry: its OS sandbox lets it write only what the entry grants.
+            sandbox: { write: [join(dir.path, 'memory')] },
+          },
           echo: echoServer(),
         },
       }),

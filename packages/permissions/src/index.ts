@@ -43,6 +43,17 @@ export {
   transcriptScopeOf,
 } from './memory-limits.js';
 export {
+  deriveSandboxView,
+  HOME_SECRET_PATHS,
+  HOST_SOCKET_PATHS,
+  literalPathPrefix,
+  type SandboxGrants,
+  type SandboxView,
+  type SandboxViewOptions,
+  type SandboxWritable,
+} from './os-sandbox.js';
+export { renderBubblewrapArgs, type SandboxMask, type SandboxMounts } from './os-sandbox-render.js';
+export {
   compilePathDenyList,
   compilePathPattern,
   type PathDenyList,

@@ -62,6 +62,7 @@ export const memoryLaunchSchema = z.strictObject({
  *   then allow; anything unmatched is denied.
  * - `launch`: launch-time narrowing of the filesystem and shell servers (see `deriveLaunchLimits`).
  * - `limits`: per-run budgets.
+ * - `network`: the OS sandboxes of the profile's servers get network access (all or nothing).
  */
 export const profileSchema = z.strictObject({
   description: z.string().optional(),
@@ -77,6 +78,7 @@ export const profileSchema = z.strictObject({
     })
     .optional(),
   limits: limitsSchema.optional(),
+  network: z.boolean().optional(),
 });
 
 /** A validated permission profile (see {@link profileSchema}). */

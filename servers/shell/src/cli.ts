@@ -233,7 +233,7 @@ async function main(): Promise<number> {
     writable: values['output-dir'] === undefined ? [] : [resolve(values['output-dir'])],
   });
   const sandbox: BubblewrapConfig | undefined = values.sandbox
-    ? createBubblewrapConfig(process.env.PATH, roots)
+    ? createBubblewrapConfig(process.env.PATH, roots, process.env.HOME)
     : undefined;
   const killGraceMs = integer(values['kill-grace-ms'], '--kill-grace-ms', 2000, 0);
   const processes = createProcessTable({

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTempDir, type SpawnedStdioServer, spawnStdioServer, type TempDir } from '@meshwork/testkit';
@@ -60,5 +60,34 @@ describe.skipIf(!hasBwrap)('--sandbox with bubblewrap', () => {
     );
     expect(output.timed_out).toBe(true);
     expect(groupMembers(output.pid as number)).toEqual([]);
+  });
+});
+
+describe.skipIf(!hasBwrap)('--sandbox builds the OS sandbox of @meshwork/permissions', () => {
+  it('masks the home secrets and shows commands a fresh /proc', async () => {
+    const root = await createTempDir();
+    const home = join(root.path, 'home');
+    mkdirSync(join(home, '.ssh'), { recursive: true });
+    writeFileSync(join(home, '.ssh', 'id_rsa'), 'STANDALONE-SSH-SECRET\n');
+    const server = await spawnStdioServer({
+      bin: BIN,
+      args: ['--sandbox', '--root', root.path, '--allow', 'sh -c *'],
+      cwd: root.path,
+      env: { HOME: home },
+    });
+    try {
+      const output = structured(
+        await server.client.callTool({
+          name: 'run_command',
+          arguments: { command: "sh -c 'cat home/.ssh/id_rsa; ls home/.ssh; ls /proc | grep -c ^[0-9]'" },
+        }),
+      );
+      expect(String(output.stdout)).not.toContain('STANDALONE-SSH-SECRET');
+      // Only the sandbox's own processes: bwrap's init, sh, ls and grep.
+      expect(Number(String(output.stdout).trim().split('\n').pop())).toBeLessThan(6);
+    } finally {
+      await server.close();
+      await root.remove();
+    }
   });
 });
