@@ -9,11 +9,19 @@ export const SHELL_BIN = fileURLToPath(new URL('../../servers/shell/dist/cli.js'
 export const MEMORY_BIN = fileURLToPath(new URL('../../servers/memory/dist/cli.js', import.meta.url));
 export const CLI_BIN = fileURLToPath(new URL('../../cli/dist/cli.js', import.meta.url));
 
-/** The three real servers as meshwork.json entries. */
+/**
+ * The three real servers as meshwork.json entries. The shell server is started permissive (any
+ * command, writes anywhere in the project) so that each test's profile is what narrows it: a
+ * profile can narrow a server's launch, never widen it.
+ */
 export function realServers(): Record<string, unknown> {
   return {
     fs: { kind: 'filesystem', command: 'node', args: [FS_BIN, '--deny', '**/.env', '.'] },
-    shell: { kind: 'shell', command: 'node', args: [SHELL_BIN, '--root', '.'] },
+    shell: {
+      kind: 'shell',
+      command: 'node',
+      args: [SHELL_BIN, '--root', '.', '--allow', '*', '--allow-write', '**'],
+    },
     memory: { kind: 'memory', command: 'node', args: [MEMORY_BIN, '--dir', '.meshwork/memory'] },
   };
 }

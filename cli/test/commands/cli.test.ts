@@ -189,7 +189,21 @@ describe('meshwork CLI', () => {
       fileURLToPath(new URL(`../../../servers/${server}/dist/cli.js`, import.meta.url));
     expect(written.mcpServers).toEqual({
       fs: { command: 'node', args: [bin('filesystem'), '.'], kind: 'filesystem' },
-      shell: { command: 'node', args: [bin('shell'), '--root', '.'], kind: 'shell' },
+      shell: {
+        command: 'node',
+        args: [
+          bin('shell'),
+          '--root',
+          '.',
+          '--allow',
+          'npm test*',
+          '--allow',
+          'node --test*',
+          '--allow',
+          'git diff*',
+        ],
+        kind: 'shell',
+      },
       memory: { command: 'node', args: [bin('memory'), '--dir', '.meshwork/memory'], kind: 'memory' },
     });
     const servers = await runCli(['servers'], { cwd: dir.path });

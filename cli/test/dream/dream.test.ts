@@ -49,7 +49,15 @@ describe('dreams as coordinator runs over the shared pool (real memory server, s
       join(dir.path, 'meshwork.json'),
       JSON.stringify({
         model: 'claude-scripted',
-        mcpServers: { memory: { command: process.execPath, args: [MEMORY_BIN, ...args], kind: 'memory' } },
+        mcpServers: {
+          memory: {
+            command: process.execPath,
+            args: [MEMORY_BIN, ...args],
+            kind: 'memory',
+            // Not the default .meshwork/memory: the OS sandbox must be told where it writes.
+            sandbox: { write: [memoryDirectory] },
+          },
+        },
       }),
     );
     config = await loadConfig({ cwd: dir.path });

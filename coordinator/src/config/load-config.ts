@@ -11,8 +11,8 @@ import {
   httpServerSchema,
   meshworkFileSchema,
   OTHER_READERS_KEYS,
-  sandboxSchema,
   SECTION_KEYS,
+  sandboxSchema,
   stdioServerSchema,
 } from './schema.js';
 import type { MeshworkConfig, ModelSettings, ServerConfig, ToolDeclaration } from './types.js';
@@ -310,6 +310,15 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MeshworkCo
       file,
       'memory.server',
       `expected a name from mcpServers; "${data.memory.server}" is not configured`,
+    );
+  }
+  // Transcript scopes and the memory directory in the sandbox hang on the kind: without it the
+  // server would be launched as a third-party one and see every profile's transcripts.
+  if (data.memory?.server !== undefined && servers[data.memory.server]?.kind !== 'memory') {
+    throw new ConfigError(
+      file,
+      `mcpServers.${data.memory.server}.kind`,
+      `memory.server names "${data.memory.server}", so its entry needs "kind": "memory"`,
     );
   }
   const concurrency = data.concurrency ?? data.lead?.concurrency ?? 4;

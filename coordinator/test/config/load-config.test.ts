@@ -100,6 +100,13 @@ describe('loadConfig', () => {
     expect(error.message).toMatch(/expected one of "filesystem", "shell", "memory" .*got "files"/);
   });
 
+  it('refuses a memory.server whose entry does not say it is a memory server', async () => {
+    await write({ mcpServers: { notes: { command: 'meshwork-memory' } }, memory: { server: 'notes' } });
+    const error = await failure();
+    expect(error.field).toBe('mcpServers.notes.kind');
+    expect(error.message).toMatch(/needs "kind": "memory"/);
+  });
+
   it('refuses the nested meshwork.kind block with a message that says where the kind goes now', async () => {
     await write({ mcpServers: { fs: { command: 'meshwork-fs', meshwork: { kind: 'filesystem' } } } });
     const error = await failure();
