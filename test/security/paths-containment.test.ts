@@ -101,6 +101,25 @@ describe('class 5: one deny semantics, so no tool reads a denied file indirectly
   });
 });
 
+describe('class 5: a deny written for one reading tool holds for the others', () => {
+  it('a deny on read_text_file(config/secrets/**) is not undone by an allowed grep or shell cat', async () => {
+    const profile = {
+      allow: ['fs:read_*', 'fs:grep', 'fs:list_*', 'shell:run_command(cat *)', 'shell:run_command(grep *)'],
+      deny: ['fs:read_text_file(config/secrets/**)'],
+    };
+    const sent = await attack(profile, [
+      use('mcp__fs__grep', { pattern: 'SECRET-PROD', path: join(dir.path, 'config') }),
+      use('mcp__fs__read_multiple_files', { paths: [join(dir.path, 'config/secrets/prod.key')] }),
+      use('mcp__shell__run_command', { command: 'cat config/secrets/prod.key' }),
+      use('mcp__shell__run_command', { command: 'grep -r SECRET-PROD config' }),
+      use('mcp__fs__list_directory', { path: join(dir.path, 'config') }),
+    ]);
+    expect(sent).not.toContain('SECRET-PROD-KEY');
+    // The tools did run: what the profile may read reached the model.
+    expect(sent).toContain('settings.json');
+  });
+});
+
 describe('class 8: rules apply to the real file behind a symlinked parent', () => {
   it('a write allowed under src/ cannot change config/ through src/config', async () => {
     const profile = { allow: ['fs:read_*', 'fs:write_file(src/**)'], deny: ['fs:*(**/.env)'] };

@@ -4,7 +4,7 @@ import { memoryLaunchLimits } from './memory-limits.js';
 import { formatPath, isWithin, normalizePath } from './path-utils.js';
 import type { Profile } from './profile.js';
 import { compileNameGlob, parseRule } from './rule.js';
-import { SERVER_KIND_CONTRACTS, type ServerKind } from './server-kinds.js';
+import { isReadCoveringDeny, SERVER_KIND_CONTRACTS, type ServerKind } from './server-kinds.js';
 import type { FilesystemLaunchLimits, LaunchLimits, Rule, ShellLaunchLimits } from './types.js';
 
 /** Options of {@link deriveLaunchLimits}. */
@@ -37,7 +37,8 @@ function rulesFor(texts: readonly string[] | undefined, serverName: string): Glo
  *
  * - filesystem: `readOnly` unless some allow/ask rule could match a write tool of the contract
  *   (or the profile says `readOnly: true`); `roots` from `launch.filesystem.roots`; `deny` =
- *   `launch.filesystem.deny` plus the patterns of deny rules that cover every tool (`fs:*(.env)`).
+ *   `launch.filesystem.deny` plus the patterns of deny rules on any tool but an exact write tool
+ *   (`fs:*(.env)`, `fs:read_text_file(secrets/**)`: see `isReadCoveringDeny`).
  * - shell: `allow` = the patterns of allow/ask rules on run tools (absent when one of them has no
  *   pattern), narrowed by `launch.shell.allow`; `deny` = `launch.shell.deny` plus the patterns of
  *   deny rules on run tools; `roots` from `launch.shell.roots`.
@@ -66,7 +67,7 @@ export function deriveLaunchLimits(
     const deny = [
       ...(settings?.deny ?? []),
       ...denies
-        .filter((rule) => rule.rule.tool === '*' && rule.rule.pattern !== undefined)
+        .filter((rule) => isReadCoveringDeny(rule.rule))
         .map((rule) => rule.rule.pattern!),
     ];
     const limits: FilesystemLaunchLimits = {
@@ -126,7 +127,7 @@ function deriveFileLimits(profile: Profile, shellName: string): { write?: string
   const denyPaths = [
     ...new Set(
       all(profile.deny)
-        .filter((rule) => rule.rule.tool === '*' && rule.rule.pattern !== undefined)
+        .filter((rule) => isReadCoveringDeny(rule.rule))
         .map((rule) => rule.rule.pattern!),
     ),
   ];

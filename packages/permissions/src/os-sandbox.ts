@@ -1,7 +1,7 @@
 import { isAbsolute, join, posix, resolve } from 'node:path';
 import type { Profile } from './profile.js';
 import { compileNameGlob, parseRule } from './rule.js';
-import { SERVER_KIND_CONTRACTS, type ServerKind } from './server-kinds.js';
+import { isReadCoveringDeny, SERVER_KIND_CONTRACTS, type ServerKind } from './server-kinds.js';
 
 /**
  * Files and directories under `$HOME` that hold credentials. They are masked in every sandbox
@@ -195,7 +195,7 @@ export function deriveSandboxView(options: SandboxViewOptions): SandboxView {
   const denyPatterns = new Set<string>(profile.launch?.filesystem?.deny ?? []);
   for (const text of profile.deny ?? []) {
     const rule = parseRule(text);
-    if (rule.pattern === undefined || rule.tool !== '*') continue;
+    if (!isReadCoveringDeny(rule) || rule.pattern === undefined) continue;
     if (!options.filesystemServers.some((name) => compileNameGlob(rule.server)(name))) continue;
     denyPatterns.add(rule.pattern);
   }

@@ -55,3 +55,16 @@ export const SERVER_KIND_CONTRACTS: Readonly<Record<ServerKind, ServerKindContra
     runTools: [],
   },
 };
+
+/**
+ * True when a patterned deny rule on a filesystem tool must also hold for every other way of
+ * reading the path (grep, a listing, a shell's `cat`, the mounted view): any rule except one that
+ * names an exact write tool of the contract. A deny on `read_text_file(secrets/**)` is then not
+ * undone by an allowed `grep` over `secrets/`.
+ */
+export function isReadCoveringDeny(rule: { tool: string; pattern?: string | undefined }): boolean {
+  return (
+    rule.pattern !== undefined &&
+    (rule.tool === '*' || !SERVER_KIND_CONTRACTS.filesystem.writeTools.includes(rule.tool))
+  );
+}
