@@ -215,6 +215,15 @@ export interface WriteContext {
   defaultSet: boolean;
 }
 
+/** What a writer does to its target, as a verb: `rm` removes, `mv` moves, `chmod` changes, others write. */
+function verbOf(via: string): string {
+  const program = via.split(' ')[0] ?? via;
+  if (['rm', 'rmdir', 'unlink', 'shred'].includes(program) || via === 'find -delete') return 'removes';
+  if (program === 'mv') return 'moves';
+  if (['chmod', 'chown', 'chgrp', 'touch', 'truncate'].includes(program)) return 'changes';
+  return 'writes';
+}
+
 /** Why a write target is refused, or undefined when it is acceptable. */
 export function checkWriteTarget(
   target: WriteTarget,
@@ -232,9 +241,9 @@ export function checkWriteTarget(
     return `${target.via} ${target.path} writes ${checked}, which the deny path \`${denied}\` covers`;
   if (isAlwaysWritable(context.paths.source, checked)) return undefined;
   if (context.defaultSet && !context.paths.canWrite)
-    return `${target.via} ${target.path} writes a file, and the default policy is read-only`;
+    return `${target.via} ${target.path} ${verbOf(target.via)} ${checked}, and the default policy is read-only`;
   if (!isInsideRoots(checked, context.roots))
-    return `${target.via} ${target.path} writes outside the roots (${context.roots.join(', ')})`;
+    return `${target.via} ${target.path} ${verbOf(target.via)} outside the roots (${context.roots.join(', ')})`;
   if (checked.split(sep).includes('.git')) {
     return `${target.via} ${target.path} writes inside a .git directory (hooks and config there run commands)`;
   }
@@ -242,8 +251,8 @@ export function checkWriteTarget(
   if (missing === undefined) return undefined;
   const suggestion = suggestGrant(checked, context.roots);
   if (missing === '')
-    return `${target.via} ${target.path} writes ${checked}, and no write grant covers it: a rule that names a command grants running it, not writing files. Start the server with --allow-write '${suggestion}' (or, from a profile, add a write rule such as fs:write_file(${suggestion}))`;
-  return `${target.via} ${target.path} writes ${checked}, outside the write grant (${missing}); add '${suggestion}' to it (--allow-write, or a profile write rule)`;
+    return `${target.via} ${target.path} ${verbOf(target.via)} ${checked}, and no write grant covers it: a rule that names a command grants running it, not writing files. Start the server with --allow-write '${suggestion}' (or, from a profile, add a write rule such as fs:write_file(${suggestion}))`;
+  return `${target.via} ${target.path} ${verbOf(target.via)} ${checked}, outside the write grant (${missing}); add '${suggestion}' to it (--allow-write, or a profile write rule)`;
 }
 
 function suggestGrant(absolute: string, roots: readonly string[]): string {

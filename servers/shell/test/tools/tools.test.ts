@@ -162,6 +162,30 @@ describe('tools over stdio', () => {
     });
   }
 
+  it('explain_command says a removal removes, a move moves and a copy writes', async () => {
+    const server = await spawnStdioServer({
+      bin: BIN,
+      args: ['--root', root.path, '--allow', 'rm *', '--allow', 'mv *', '--allow', 'cp *'],
+      cwd: root.path,
+    });
+    try {
+      const reasonOf = async (command: string) => {
+        const explained = structured(
+          await server.client.callTool({ name: 'explain_command', arguments: { command } }),
+        );
+        expect(explained.decision, command).toBe('deny');
+        return JSON.stringify(explained.commands);
+      };
+      const removal = await reasonOf('rm -rf sub');
+      expect(removal).toMatch(/rm sub removes /);
+      expect(removal).not.toMatch(/sub writes /);
+      expect(await reasonOf('mv sub other')).toMatch(/mv \(source\) sub moves /);
+      expect(await reasonOf('cp a b')).toMatch(/writes /);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('streams output as progress notifications when the client sends a progress token', async () => {
     const server = await spawnStdioServer({ bin: BIN, args: ARGS(root.path), cwd: root.path });
     try {
