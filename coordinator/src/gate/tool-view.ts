@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { readToolMeta, type ToolWrites } from '@meshwork/kit';
 import { inferSubjectKind } from '@meshwork/permissions';
 import type { Tool } from '@modelcontextprotocol/client';
@@ -20,6 +21,11 @@ export interface BoundTool {
   /** Whether and where the tool writes, as declared; fail-closed when it declares nothing. */
   writes: ToolWrites;
   roots?: string[];
+  /**
+   * Absolute paths the server's OS sandbox lets it write (set only when it runs in one): a
+   * command's writes can land nowhere else, so only these are watched for them.
+   */
+  sandboxWritable?: string[];
   connection: ServerConnection;
 }
 
@@ -104,6 +110,9 @@ export async function buildToolView(
         connection: pooled.connection,
       };
       if (roots !== undefined) bound.roots = roots;
+      if (pooled.sandbox?.mode === 'bwrap') {
+        bound.sandboxWritable = pooled.sandbox.writable.map((path) => resolve(config.projectDir, path));
+      }
       view.tools.push(bound);
     }
   }

@@ -167,9 +167,12 @@ export function createToolExecutor(options: ToolExecutorOptions) {
       };
     }
     // Before tool_started: the snapshot is taken before the call is sent, not while it runs.
+    // In an OS sandbox a command can write only where the sandbox lets it, so only that is
+    // watched (nothing for a read-only view); without one, the server's roots.
+    const watched = tool.sandboxWritable ?? tool.roots ?? [run.projectDir];
     const watch =
-      tool.writes !== false && 'roots' in tool.writes
-        ? await watchRootWrites(run.leases, agentId, tool.roots ?? [run.projectDir])
+      tool.writes !== false && 'roots' in tool.writes && watched.length > 0
+        ? await watchRootWrites(run.leases, agentId, watched)
         : undefined;
     run.emit({
       type: 'tool_started',

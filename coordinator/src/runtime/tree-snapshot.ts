@@ -57,10 +57,25 @@ export async function snapshotTree(
   const entries = new Map<string, EntryState>();
   const queue: string[] = [];
   for (const root of roots) {
+    let real: string;
     try {
-      queue.push(await realpath(root));
+      real = await realpath(root);
     } catch {
       // A root that does not exist has nothing to change.
+      continue;
+    }
+    const stats = lstatSync(real, { bigint: true, throwIfNoEntry: false });
+    if (stats?.isDirectory()) queue.push(real);
+    else if (stats) {
+      // A single writable file (a sandbox that opens only NOTES.md) is watched as itself.
+      const kind = stats.isFile() ? 'file' : stats.isSymbolicLink() ? 'symlink' : 'other';
+      entries.set(real, {
+        ino: stats.ino,
+        size: stats.size,
+        mtimeNs: stats.mtimeNs,
+        ctimeNs: stats.ctimeNs,
+        kind,
+      });
     }
   }
   let truncated = false;

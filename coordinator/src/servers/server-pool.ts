@@ -14,6 +14,8 @@ export interface PooledServer {
   connection: ServerConnection;
   server: ServerConfig;
   launch: LaunchArgs;
+  /** How the server's process runs (stdio servers only): its OS sandbox and what it may write. */
+  sandbox?: SandboxRecord;
 }
 
 /** Something the pool reports (server starts, deaths). */
@@ -166,7 +168,13 @@ export function createServerPool(options: ServerPoolOptions): ServerPool {
         });
         byKey.set(key, connection);
       }
-      return { connection, server: config.servers[serverName] as ServerConfig, launch };
+      const sandbox = records.get(key);
+      return {
+        connection,
+        server: config.servers[serverName] as ServerConfig,
+        launch,
+        ...(sandbox === undefined ? {} : { sandbox }),
+      };
     },
     connections: () => [...byKey.values()],
     sandboxes: () => [...records.values()],

@@ -17,6 +17,15 @@ describe('tree snapshots', () => {
   });
   afterEach(() => dir.remove());
 
+  it('watches a single file given as a root (a sandbox that opens one file) as itself', async () => {
+    const a = join(dir.path, 'src', 'a.js');
+    const before = await snapshotTree([a]);
+    await writeFile(join(dir.path, 'src', 'b.js'), 'not watched\n');
+    expect(changedPaths(before, await snapshotTree([a]))).toEqual([]);
+    await writeFile(a, 'rewritten, longer\n');
+    expect(changedPaths(before, await snapshotTree([a]))).toEqual([a]);
+  });
+
   it('sees files created, removed, rewritten (even with the old size and mtime) and moved', async () => {
     const before = await snapshotTree([dir.path]);
     const a = join(dir.path, 'src', 'a.js');
