@@ -66,9 +66,7 @@ export function deriveLaunchLimits(
     const writable = grants.some((grant) => writeTools.some((tool) => grant.tool(tool)));
     const deny = [
       ...(settings?.deny ?? []),
-      ...denies
-        .filter((rule) => isReadCoveringDeny(rule.rule))
-        .map((rule) => rule.rule.pattern!),
+      ...denies.filter((rule) => isReadCoveringDeny(rule.rule)).map((rule) => rule.rule.pattern!),
     ];
     const limits: FilesystemLaunchLimits = {
       kind,
