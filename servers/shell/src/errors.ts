@@ -28,6 +28,8 @@ export const SHELL_ERROR_CODES = [
   'E_ENV',
   /** No background process has that id. */
   'E_NO_PROCESS',
+  /** The command line could not be started at all (too long for the kernel, no shell, …). */
+  'E_SPAWN',
   /** The cap on background processes is reached. */
   'E_TOO_MANY_PROCESSES',
   /** The server is shutting down. */

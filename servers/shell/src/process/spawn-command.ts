@@ -28,6 +28,8 @@ export interface ExitInfo {
   signal: string | null;
   /** Set when the command could not be started at all. */
   spawnError?: string;
+  /** The errno of that failure (`ENOENT`, `E2BIG`, …). */
+  spawnErrno?: string;
 }
 
 /** A started command in its own process group. */
@@ -113,6 +115,7 @@ function spawnFailure(program: string, error: NodeJS.ErrnoException): ExitInfo {
     exitCode: missing ? 127 : 126,
     signal: null,
     spawnError: missing ? `${program}: command not found` : `${program}: ${error.message}`,
+    ...(error.code === undefined ? {} : { spawnErrno: error.code }),
   };
 }
 

@@ -20,6 +20,8 @@ export interface ForegroundOptions {
 
 /** The outcome of a foreground run. */
 export interface ForegroundResult {
+  /** Set when the command line could not be started at all (the shell itself never ran). */
+  spawnError?: { message: string; errno?: string };
   pid: number | undefined;
   exitCode: number | null;
   signal: string | null;
@@ -95,6 +97,14 @@ export async function runForeground(
       stderrCutBytes: stderr.cutBytes,
       stdoutFile: stdout.file,
       stderrFile: stderr.file,
+      ...(exit.spawnError === undefined
+        ? {}
+        : {
+            spawnError: {
+              message: exit.spawnError,
+              ...(exit.spawnErrno === undefined ? {} : { errno: exit.spawnErrno }),
+            },
+          }),
     };
   } finally {
     clearTimeout(timer);

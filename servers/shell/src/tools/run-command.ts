@@ -1,5 +1,6 @@
 import { defineTool, toolMeta } from '@meshwork/kit';
 import { z } from 'zod';
+import { ShellError } from '../errors.js';
 import type { ShellRuntime } from '../runtime.js';
 import { describePolicy, POLICY_SUMMARY } from './describe-policy.js';
 import { prepareCommand } from './prepare.js';
@@ -23,6 +24,9 @@ const outputSchema = z.object({
   stdout_file: z.string().optional().describe('file with the full stdout, when it was cut'),
   stderr_file: z.string().optional(),
 });
+
+/** Spawn failures that say nothing about the command: the line could not be started at all. */
+const UNSTARTABLE: ReadonlySet<string> = new Set(['E2BIG', 'EAGAIN', 'ENOMEM', 'EMFILE', 'ENFILE']);
 
 /** run_command: runs one policy-checked command line to completion. */
 export function createRunCommandTool(runtime: ShellRuntime) {
@@ -66,6 +70,17 @@ export function createRunCommandTool(runtime: ShellRuntime) {
         onOutput: progress ? (stream, chunk) => progress.push(stream, chunk) : undefined,
       });
       await progress?.flush();
+      // A missing or non-executable program is an ordinary outcome (exit 127 or 126, as bash
+      // reports it); a line the kernel or the machine refused to start at all is an error.
+      const errno = result.spawnError?.errno;
+      if (errno !== undefined && UNSTARTABLE.has(errno)) {
+        throw new ShellError(
+          'E_SPAWN',
+          errno === 'E2BIG'
+            ? "The command line is too long to start (E2BIG: over the kernel's limit on arguments and environment). Put long input in a file and read it, or pass it through the stdin argument."
+            : `The command could not be started (${errno}: the machine is out of processes, memory or file descriptors); try again later.`,
+        );
+      }
       runtime.logger?.debug({ exitCode: result.exitCode, durationMs: result.durationMs }, 'command finished');
       return {
         command: input.command,

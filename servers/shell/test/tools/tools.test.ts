@@ -162,6 +162,21 @@ describe('tools over stdio', () => {
     });
   }
 
+  it('flags a command line too long to start (E2BIG) as an error that says what to do', async () => {
+    const server = await spawnStdioServer({ bin: BIN, args: ARGS(root.path), cwd: root.path });
+    try {
+      const result = await server.client.callTool({
+        name: 'run_command',
+        arguments: { command: `echo ${'x'.repeat(1024 * 1024)}` },
+      });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/^E_SPAWN: The command line is too long to start \(E2BIG/);
+      expect(textOf(result)).toMatch(/stdin argument/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('explain_command says a removal removes, a move moves and a copy writes', async () => {
     const server = await spawnStdioServer({
       bin: BIN,
