@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findExecutable } from '@meshwork/kit';
 
 /** Whether bubblewrap can start a sandbox on this machine, probed once per coordinator. */
 export type SandboxSupport = { available: true; bwrapPath: string } | { available: false; reason: string };
@@ -8,20 +7,6 @@ export type SandboxSupport = { available: true; bwrapPath: string } | { availabl
 /** How to get a sandbox, or how to opt out: the tail of every fail-closed message. */
 export const SANDBOX_REMEDY =
   'Install bubblewrap (Debian/Ubuntu: `apt-get install bubblewrap`; Fedora: `dnf install bubblewrap`; Arch: `pacman -S bubblewrap`) and make sure unprivileged user namespaces are enabled (`sysctl kernel.unprivileged_userns_clone=1`), or opt this server out explicitly with `"sandbox": "none"` on its mcpServers entry (it then runs with the coordinator\'s full access).';
-
-function findExecutable(name: string, pathValue: string | undefined): string | undefined {
-  for (const directory of (pathValue ?? '').split(delimiter)) {
-    if (!directory) continue;
-    const candidate = join(directory, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here; keep looking
-    }
-  }
-  return undefined;
-}
 
 /**
  * Probes bubblewrap: found on `pathValue`, and able to start an empty sandbox with the namespaces

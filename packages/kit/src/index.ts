@@ -19,6 +19,7 @@ export {
   messageOf,
   ToolError,
 } from './errors.js';
+export { findExecutable } from './find-executable.js';
 export {
   allowedHostnamesFor,
   checkRequestOrigin,

@@ -24,6 +24,7 @@ const PUBLIC_NAMES = [
   'checkRequestOrigin',
   'createLogger',
   'defineTool',
+  'findExecutable',
   'hostnameOfHostHeader',
   'isLogLevel',
   'isLoopbackHost',

@@ -9,6 +9,7 @@ const modules = [
   'cli-options',
   'define-tool',
   'errors',
+  'find-executable',
   'http-guards',
   'logger',
   'run-server',

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   createLogger,
+  findExecutable,
   readPackageVersion,
   readServeSettings,
   runServer,
@@ -22,7 +23,7 @@ import { ShellError } from './errors.js';
 import { DEFAULT_ALLOW, DEFAULT_DENY } from './policy/defaults.js';
 import { scrubEnvironment } from './policy/environment.js';
 import { createPolicy } from './policy/policy.js';
-import { type BubblewrapConfig, createBubblewrapConfig, findExecutable } from './process/bubblewrap.js';
+import { type BubblewrapConfig, createBubblewrapConfig } from './process/bubblewrap.js';
 import { createProcessTable } from './runs/process-table.js';
 import { createSpillDirectory } from './runs/spill-directory.js';
 import type { ShellRuntime } from './runtime.js';

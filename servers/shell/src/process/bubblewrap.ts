@@ -1,5 +1,6 @@
-import { accessSync, constants, realpathSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { findExecutable } from '@meshwork/kit';
 import {
   HOME_SECRET_PATHS,
   HOST_SOCKET_PATHS,
@@ -16,21 +17,6 @@ export interface BubblewrapConfig {
   writableRoots: readonly string[];
   /** Home secrets that exist at startup, masked in every command's view. */
   masks: readonly SandboxMask[];
-}
-
-/** Finds an executable on a PATH string; undefined when it is not there. */
-export function findExecutable(name: string, pathValue: string | undefined): string | undefined {
-  for (const directory of (pathValue ?? '').split(delimiter)) {
-    if (!directory) continue;
-    const candidate = join(directory, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here; keep looking
-    }
-  }
-  return undefined;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findExecutable } from '@meshwork/kit';
 import { createTempDir, type SpawnedStdioServer, spawnStdioServer, type TempDir } from '@meshwork/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findExecutable } from '../../src/process/bubblewrap.js';
 import { BIN, groupMembers, structured } from '../helpers.js';
 
 const hasBwrap = findExecutable('bwrap', process.env.PATH) !== undefined;
