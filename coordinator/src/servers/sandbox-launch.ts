@@ -88,10 +88,15 @@ function isUnder(parent: string, path: string): boolean {
   return path === parent || path.startsWith(parent.endsWith('/') ? parent : `${parent}/`);
 }
 
-/** A path the server's own install needs that a private /tmp would hide. */
+/**
+ * What a private /tmp must keep of a server's own install that lives under /tmp: the whole top
+ * directory (a checkout or an install prefix), because its dependencies may be anywhere in it
+ * (pnpm links them from `node_modules/.pnpm` at the workspace root). It stays read-only, as it
+ * would be anywhere else on the system.
+ */
 function installPath(path: string): string {
-  const index = path.indexOf('/node_modules/');
-  return index > 0 ? path.slice(0, index) : dirname(path);
+  const top = path.slice('/tmp/'.length).split('/')[0];
+  return top ? `/tmp/${top}` : path;
 }
 
 /** Options of {@link sandboxLaunch}. */
