@@ -100,6 +100,33 @@ describe('the sandbox launch of a stdio server', () => {
     expect(existsSync(join(dir.path, 'src'))).toBe(false);
   });
 
+  it('keeps a server installed under /tmp visible whole, so its linked dependencies resolve', async () => {
+    const install = await createTempDir('meshwork-install-');
+    try {
+      const script = join(install.path, 'servers', 'shell', 'dist', 'cli.js');
+      await mkdir(join(install.path, 'servers', 'shell', 'dist'), { recursive: true });
+      await writeFile(script, '');
+      const loaded = await config({ shell: { kind: 'shell', command: 'node', args: [script] } });
+      const server = loaded.servers.shell!;
+      const { spec } = sandboxLaunch({
+        spec: launchSpecOf(server, loaded, dir.path),
+        server,
+        profile: { allow: ['shell:run_command(ls *)'] },
+        config: loaded,
+        projectDir: dir.path,
+        support: { available: true, bwrapPath: '/usr/bin/bwrap' },
+        env: { PATH: '/usr/bin' },
+      });
+      // The install's top directory under /tmp (its node_modules links point anywhere in it), read-only.
+      const top = `/tmp/${install.path.slice('/tmp/'.length).split('/')[0]}`;
+      const args = spec.args.join(' ');
+      expect(args).toContain(`--ro-bind ${top} ${top}`);
+      expect(args).not.toContain(`--bind ${top} `);
+    } finally {
+      await install.remove();
+    }
+  });
+
   it('expands deny patterns to the files that exist, case-insensitively and at any depth', async () => {
     await mkdir(join(dir.path, 'a', 'b'), { recursive: true });
     await mkdir(join(dir.path, 'node_modules', 'x'), { recursive: true });
