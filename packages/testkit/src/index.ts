@@ -45,4 +45,5 @@ export {
   collectStdioFrames,
 } from './stdout-guard.js';
 export { createTempDir, type TempDir } from './temp-dir.js';
+export { toolDeclarationProblems } from './tool-declarations.js';
 export { within } from './within.js';

@@ -22,6 +22,7 @@ const PUBLIC_NAMES = [
   'pickEnvironment',
   'spawnStdioServer',
   'startHttpServer',
+  'toolDeclarationProblems',
   'within',
 ];
 

@@ -1,7 +1,12 @@
 import { readToolMeta, type ToolMeta } from '@meshwork/kit';
 import { SERVER_KIND_CONTRACTS } from '@meshwork/permissions';
-import { createTempDir, type SpawnedStdioServer, spawnStdioServer, type TempDir } from '@meshwork/testkit';
-import type { Tool } from '@modelcontextprotocol/client';
+import {
+  createTempDir,
+  type SpawnedStdioServer,
+  spawnStdioServer,
+  type TempDir,
+  toolDeclarationProblems,
+} from '@meshwork/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MEMORY_BIN } from '../support.js';
 
@@ -22,10 +27,6 @@ const DECLARED: Record<string, ToolMeta> = {
   write_topic: { subject: 'slug', writes: { topics: ['slug'] } },
 };
 
-function argumentsOf(tool: Tool): string[] {
-  return Object.keys((tool.inputSchema as { properties?: Record<string, unknown> }).properties ?? {});
-}
-
 describe('memory tool declarations', () => {
   let directory: TempDir;
   let server: SpawnedStdioServer | undefined;
@@ -41,24 +42,7 @@ describe('memory tool declarations', () => {
   it('declares every tool subject, writes and role in _meta, listed through a real client', async () => {
     server = await spawnStdioServer({ bin: MEMORY_BIN, args: ['--dir', directory.path] });
     const { tools } = await server.client.listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual(Object.keys(DECLARED).sort());
-    for (const tool of tools) {
-      const meta = readToolMeta(tool._meta);
-      expect({ tool: tool.name, meta }).toEqual({ tool: tool.name, meta: DECLARED[tool.name] });
-      expect({ tool: tool.name, readOnly: tool.annotations?.readOnlyHint === true }).toEqual({
-        tool: tool.name,
-        readOnly: meta.writes === false,
-      });
-      const names = argumentsOf(tool);
-      for (const argument of [
-        ...(meta.subject === undefined ? [] : [meta.subject]),
-        ...(meta.writes && 'topics' in meta.writes ? meta.writes.topics : []),
-      ]) {
-        expect({ tool: tool.name, argument, present: names.includes(argument) }).toMatchObject({
-          present: true,
-        });
-      }
-    }
+    expect(toolDeclarationProblems(tools, DECLARED)).toEqual([]);
   });
 
   it('writes no file paths and runs no commands, as the launch contract of its kind says', async () => {
